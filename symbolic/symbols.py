@@ -17,7 +17,7 @@ import sympy as sp
 __all__ = [
     "t", "T", "eta", "S", "R0", "r", "p", "d_k", "D", "k", "alpha", "epsilon",
     "a", "b", "R", "w", "a0", "b0", "lam", "n_s", "N", "A", "tau",
-    "MEANINGS", "LATEX_NAMES",
+    "MEANINGS", "LATEX_NAMES", "describe",
 ]
 
 t = sp.Symbol("t", nonnegative=True)            # gradient-flow time
@@ -74,3 +74,15 @@ LATEX_NAMES: dict[sp.Symbol, str] = {
     a0: "a_k(0)",
     b0: "b_k(0)",
 }
+
+
+def describe(symbol: sp.Symbol, meaning: str, latex_name: str | None = None) -> sp.Symbol:
+    """Record the meaning (and optionally the LaTeX name) of a symbol defined elsewhere.
+
+    Modules that introduce their own symbols call this once at import, so exports and the
+    LaTeX glossary can explain them. Returns ``symbol`` for convenience.
+    """
+    MEANINGS.setdefault(symbol.name, meaning)
+    if latex_name is not None:
+        LATEX_NAMES.setdefault(symbol, latex_name)
+    return symbol
