@@ -93,7 +93,7 @@ def time_exponent() -> TimeExponent:
     >>> e.scale_identity, e.parts_identity, e.exponent
     (0, 0, -alpha/(alpha + 1))
     >>> e.tail
-    A*N**(-alpha)*S**2/(2*alpha)
+    A*S**2/(2*N**alpha*alpha)
     """
     Lk = F(k ** (-(alpha + 1)) * T)
     scale = sp.simplify(sp.diff(Lk, T) + k / ((alpha + 1) * T) * sp.diff(Lk, k))
@@ -194,7 +194,7 @@ def compute_allocation() -> ComputeAllocation:
     --------
     >>> c = compute_allocation()
     >>> c.balance
-    Eq(N**(-alpha), T**(-alpha/(alpha + 1))/(alpha + 1))
+    Eq(N**(-alpha), 1/(T**(alpha/(alpha + 1))*(alpha + 1)))
     >>> c.T_exponent, c.N_exponent
     ((alpha + 1)/(alpha + 2), 1/(alpha + 2))
     """
