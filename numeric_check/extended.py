@@ -30,6 +30,7 @@ from functools import cached_property
 import numpy as np
 
 from numeric_check.data import SparseParity, skill_probabilities
+from numeric_check.emergence import unit_interval
 from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
 
 __all__ = [
@@ -181,7 +182,7 @@ def simulate_calibrated(*, task: SparseParity, D: int, B: float, R0: float, eta:
     >>> run.R.shape, float(run.R[0, 0])
     ((11, 2), 0.01)
     """
-    B = open_interval("B", B, 0.0, 1.0 + 1e-12, high_name="1]")
+    B = unit_interval("B", B)
     R0 = open_interval("R0", R0, 0.0, task.S, high_name="S")
     eta = positive("eta", eta)
     steps = integer("steps", steps, minimum=0)
