@@ -172,6 +172,19 @@ class SparseParity:
         counts = np.bincount(batch.skill, minlength=self.n_s).astype(np.int64)
         return Dataset(skill=batch.skill, bits=batch.bits, counts=counts)
 
+    def stratified_dataset(self, D: int, rng: np.random.Generator) -> Dataset:
+        """A training set whose counts are ``d_k = D P_s(k)`` rounded (largest remainders), so that
+        ``d_k / D`` equals ``P_s(k)`` up to ``1/D``; the skill bits are i.i.d. uniform as usual.
+
+        Used where a check needs the ``D -> infinity`` frequencies without binomial noise.
+        """
+        D = integer("D", D, minimum=1)
+        exact = D * self.probabilities
+        counts = np.floor(exact).astype(np.int64)
+        counts[np.argsort(counts - exact)[: D - counts.sum()]] += 1
+        skill = np.repeat(np.arange(self.n_s, dtype=np.int32), counts)
+        return Dataset(skill=skill, bits=self._bits(D, rng), counts=counts)
+
     def stream(self, batch_size: int, rng: np.random.Generator) -> Iterator[Batch]:
         """Endless fresh batches (the paper's ``D -> infinity``)."""
         batch_size = integer("batch_size", batch_size, minimum=1)

@@ -35,7 +35,9 @@ class ArgumentError(ValueError):
 
 def finite(name: str, value) -> float:
     """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+    if isinstance(value, (bool, np.bool_)):
+        raise ArgumentError(f"{name} must be a finite number, got {value!r}")
+    if not isinstance(value, (numbers.Real, np.floating, np.integer)):
         try:
             value = float(value)
         except (TypeError, ValueError):
