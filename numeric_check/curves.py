@@ -72,6 +72,7 @@ _NEGLIGIBLE = 72.0       # (M/k)**sigma < e**-72 is negligible in a sum that is 
 _CHUNK = 1 << 16         # elements per vectorised chunk of the middle band
 _TABLE = 1 << 22         # largest table of P_s(k) built for the middle band
 _MAX_SKILLS = 2**53      # k must be exact in float64
+_MAX_S = 1e150           # S**2 / 2 must be finite
 
 
 # ----------------------------------------------------------------------------- validation
@@ -81,6 +82,8 @@ def _parameters(*, alpha, S=None, r=None, eta=None, n_s):
     out = {"alpha": positive("alpha", alpha)}
     if S is not None:
         out["S"] = positive("S", S)
+        if out["S"] > _MAX_S:                     # losses scale like S**2
+            raise ArgumentError(f"S must lie in (0, {_MAX_S:g}] so that S**2 is finite, got {S!r}")
     if r is not None:
         out["r"] = open_interval("r", r, 0.0, out["S"], high_name=f"S={out['S']:g}")
     if eta is not None:
@@ -514,7 +517,7 @@ def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
     alpha : float
         Data exponent, ``> 0``.
     S : float
-        Target scale, ``> 0``.
+        Target scale, in ``(0, 1e150]`` (losses scale like ``S**2``).
     r : float
         Initial skill strength ``R_k(0)``, in ``(0, S)``.
     eta : float
