@@ -122,12 +122,21 @@ def run_checks(claim: Claim, seed: int = 0) -> CheckResult:
 
     Results are memoised per (claim, seed) within a process: a claim is a frozen record, so a
     modified claim (another statement or check) is a different key and is checked afresh.
+    Claims with unhashable parts (a statement that is a mutable matrix) are always run.
     """
-    return _run_checks(claim, seed)
+    try:
+        hash(claim)
+    except TypeError:
+        return _checks(claim, seed)
+    return _memoised_checks(claim, seed)
 
 
 @lru_cache(maxsize=256)
-def _run_checks(claim: Claim, seed: int) -> CheckResult:
+def _memoised_checks(claim: Claim, seed: int) -> CheckResult:
+    return _checks(claim, seed)
+
+
+def _checks(claim: Claim, seed: int) -> CheckResult:
     import time
 
     start = time.perf_counter()
