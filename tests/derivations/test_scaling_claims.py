@@ -30,6 +30,8 @@ def _bad(claim_id, old, new):
     ("proposition-5", alpha, 2 * alpha),
     ("proposition-7", S, 2 * S),
     ("lemma-7", eta, 2 * eta),
+    ("proposition-3", S, S / 10),      # a bound 100x tighter in its first term is exceeded
+    ("proposition-8", eta, 2 * eta),   # e^(-8 eta S T/D) instead of e^(-4 ...) is exceeded
 ])
 def test_a_wrong_factor_is_caught(claim_id, old, new):
     bad = _bad(claim_id, old, new)
