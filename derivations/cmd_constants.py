@@ -21,8 +21,11 @@ def constants_table(*, alpha: str, S: str, r: str, eta: str, dps: int = 15) -> d
     from symbolic.symbols import alpha as a_sym
 
     dps = c._dps(dps)
-    with mpmath.workdps(dps + 10):
+    with mpmath.workdps(dps + 10):      # validate everything before the (slower) derivations
         a = c._alpha(alpha)
+        S_ = c._S(S)
+        c._r(r, S_)
+        c._eta(eta)
     exps = {"T": time_exponent().exponent, "D": data_exponent().exponent,
             "N": parameter_exponent().exponent, "C": compute_allocation().loss_exponent}
     out = {"alpha": alpha, "S": S, "r": r, "eta": eta, "dps": dps}

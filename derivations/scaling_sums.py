@@ -34,10 +34,12 @@ def time_loss(etaST, *, alpha: float, S: float, r: float, zeta: float, N=None, K
     ``N=None`` keeps every skill (Eq. 319 with ``n_s = inf``). ``N`` may vary with ``etaST``."""
     x = positive_array("etaST", etaST)
     alpha, S, r, zeta = positive("alpha", alpha), positive("S", S), positive("r", r), positive("zeta", zeta)
+    Ns = np.broadcast_to(np.asarray(K if N is None else N), x.shape)
+    if N is not None:               # the tail 1 - sum_{k<=N} P_s(k) needs no skill beyond max(N)
+        K = int(np.max(Ns))
     P = _frequencies(alpha, zeta, K)
     cum = np.cumsum(P)
     out = np.empty(x.shape)
-    Ns = np.broadcast_to(np.asarray(K if N is None else N), x.shape)
     for i, (v, n) in enumerate(zip(x.ravel(), Ns.ravel())):   # a few T values; vectorised over skills
         n = int(n)
         head = float(np.sum(P[:n] * skill_loss(v * P[:n], S=S, r=r)))

@@ -36,14 +36,28 @@ def test_fifty_digits(capsys):
 
 
 @pytest.mark.parametrize("bad", [["--alpha", "0"], ["--alpha", "-1"], ["--r", "1"], ["--r", "0"], ["--S", "0"],
-                                 ["--eta", "0"], ["--dps", "4"], ["--dps", "1001"], ["--dps", "x"], ["--alpha", "inf"]])
-def test_bad_input_exits_2_with_one_line(bad):
+                                 ["--eta", "0"], ["--dps", "4"], ["--dps", "1001"], ["--dps", "x"], ["--alpha", "inf"],
+                                 ["--alpha", "abc"]])
+def test_bad_input_exits_2_with_one_line(bad, capsys):
     args = dict(zip(["--alpha", "--S", "--r", "--eta"], ["0.6", "1", "0.01", "1"]))
-    for flag, value in zip(bad[::2], bad[1::2]):
-        args[flag] = value
-    argv = [sys.executable, "-m", "derivations.cli", "constants"] + [x for kv in args.items() for x in kv]
-    if "--dps" in bad:
-        argv += ["--dps", bad[bad.index("--dps") + 1]]
-    proc = subprocess.run(argv, capture_output=True, text=True)
+    args.update(dict(zip(bad[::2], bad[1::2])))
+    with pytest.raises(SystemExit) if bad[0] == "--dps" and bad[1] == "x" else _no_exit():
+        code = main(["constants"] + [x for kv in args.items() for x in kv])
+        assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("emergence: error:") and err.count("\n") == 1
+
+
+class _no_exit:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_bad_input_in_a_real_process():
+    proc = subprocess.run([sys.executable, "-m", "derivations.cli", "constants", "--alpha", "0.6", "--S", "1",
+                           "--r", "2", "--eta", "1"], capture_output=True, text=True)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("emergence: error:") and proc.stderr.count("\n") == 1
+    assert proc.stderr == "emergence: error: r must lie in (0, S) = (0, 1.0), got '2'\n"

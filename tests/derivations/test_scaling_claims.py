@@ -1,0 +1,93 @@
+"""Per-claim tests for the scaling-law claims: each check fails on a deliberately wrong formula,
+and a few extra properties of the derivations."""
+import dataclasses
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations.registry import get
+from symbolic.scaling import C, compute_allocation, data_exponent, stage_heuristic, time_exponent
+from symbolic.symbols import D, S, alpha, eta, r
+
+_RNG = lambda: np.random.default_rng(0)  # noqa: E731
+
+
+def _bad(claim_id, old, new):
+    good = get(claim_id)
+    return dataclasses.replace(good, statement=good.statement.subs(old, new))
+
+
+@pytest.mark.parametrize("claim_id, old, new", [
+    ("eq-46", alpha + 1, alpha + 2),
+    ("appendix-e1", alpha + 1, alpha + 2),
+    ("appendix-e2", D, 2 * D),
+    ("appendix-e3", S, 2 * S),
+    ("appendix-e4", alpha + 2, alpha + 3),
+    ("theorem-1", S, 2 * S),
+    ("theorem-5", S, 2 * S),
+    ("proposition-5", alpha, 2 * alpha),
+    ("proposition-7", S, 2 * S),
+    ("lemma-7", eta, 2 * eta),
+    ("proposition-3", S, S / 10),      # a bound 100x tighter in its first term is exceeded
+    ("proposition-8", eta, 2 * eta),   # e^(-8 eta S T/D) instead of e^(-4 ...) is exceeded
+])
+def test_a_wrong_factor_is_caught(claim_id, old, new):
+    bad = _bad(claim_id, old, new)
+    assert bad.statement != get(claim_id).statement
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_theorem_4_missing_half_of_the_tail_is_caught():
+    # SPEC §10 item 2: Eq. 240 prints the tail without the 1/2
+    good = get("theorem-4")
+    tail = [t for t in sp.Add.make_args(good.statement.rhs) if not t.has(sp.Integral)][0]
+    bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, good.statement.rhs + tail))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_corollary_5_with_the_papers_sign_is_caught():
+    # SPEC §10 item 3: lambda^(-alpha/(alpha+1)) instead of lambda^(+alpha/(alpha+1))
+    from derivations.corollary_5_compute_constant import lam_C
+
+    good = get("corollary-5")
+    bad = dataclasses.replace(good, statement=good.statement.subs(lam_C ** (alpha / (alpha + 1)), lam_C ** (-alpha / (alpha + 1))))
+    assert bad.statement != good.statement
+    assert not bad.check_symbolic(bad.statement)
+
+
+def test_paper_forms_fail_where_the_paper_slips():
+    # Eq. 64 as printed fails the numeric check of appendix-e2 (1.3% off, tolerance 1e-6)
+    good = get("appendix-e2")
+    paper = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, -alpha / (1 + (alpha + 1) * D)))
+    assert not paper.check_symbolic(paper.statement)
+    assert not paper.check_numeric(paper.statement, _RNG()).passed
+    # Eq. 327's A_N = S^2/2 fails theorem-1's numeric check
+    good = get("theorem-1")
+    paper = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, S**2 / 2 + 0 * alpha))
+    assert not paper.check_numeric(paper.statement, _RNG()).passed
+
+
+def test_scaling_derivation_records():
+    assert stage_heuristic().exponent == -alpha / (alpha + 1)
+    e = time_exponent()
+    assert (e.scale_identity, e.parts_identity, e.eq69_residual) == (0, 0, 0)
+    assert sp.simplify(data_exponent().ratio + alpha / ((alpha + 1) * D + 2 * alpha + 1)) == 0
+    c = compute_allocation()
+    # numeric minimum of Eq. 71 at alpha = 0.5, C = 1e6 by brute force, against the closed form
+    N = np.geomspace(1, 1e6, 200_001)
+    loss = (1e6 / N) ** (-1 / 3) + N**-0.5
+    assert abs(loss.min() / float(c.loss_min.subs({alpha: sp.Rational(1, 2), C: 10**6})) - 1) < 1e-8
+    assert abs(N[loss.argmin()] / float(c.N_opt.subs({alpha: sp.Rational(1, 2), C: 10**6})) - 1) < 1e-3
+
+
+def test_notes_carry_relative_differences():
+    rel = {n.title: n.relative_difference for cid in ("theorem-1", "theorem-5", "appendix-e2", "proposition-7")
+           for n in get(cid).notes if n.relative_difference is not None}
+    assert abs(rel["A_N: Eq. 327 (S^2/2) vs Theorem 1"] - 0.3715) < 1e-3       # alpha = 0.6
+    assert abs(rel["Eqs. 322 and 324 use S^2 for (S-r)^2"] - 0.0203) < 1e-3
+    assert abs(rel["Eq. 64: sign slip in the integration by parts"] - 0.01316) < 1e-4
+    assert 0.09 < rel["Proposition 7 converges logarithmically"] < 0.17
