@@ -8,12 +8,12 @@ from derivations._numeric import evaluate, logistic_euler_tolerance, record_grid
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.linear_network import random_orthogonal, simulate_linear_network
 from symbolic import multilinear as ml
-from symbolic.symbols import eta, lam, t
+from symbolic.symbols import describe, eta, lam, t
 
 __all__ = ["claim"]
 
-ab0 = sp.Symbol(r"a_k(0)b_k(0)", positive=True)
-mode = sp.Symbol(r"a_k b_k / \lambda_k")
+ab0 = describe(sp.Symbol("ab_0", positive=True), "initial product a_k(0) b_k(0) of a mode", "a_k(0)b_k(0)")
+mode = sp.Symbol(r"\frac{a_k b_k}{\lambda_k}")
 
 
 def _statement() -> sp.Eq:
@@ -58,11 +58,13 @@ def claim() -> Claim:
         equations=("22", "23", "24", "25"),
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{L}", loss, r"With whitened inputs the loss is $\frac12\|\Sigma - W_2W_1\|_F^2$ + const. "
+            Step(r"\mathcal{L}", r"\frac12\big\|V\Lambda U^T - V\,\mathrm{diag}(b)\,\mathrm{diag}(a)\,U^T\big\|_F^2",
+                 r"With whitened inputs the loss is $\frac12\|\Sigma - W_2W_1\|_F^2$ + const. "
                  r"Take $\Sigma = V\Lambda U^T$ and $W_1 = \mathrm{diag}(a)U^T$, $W_2 = V\mathrm{diag}(b)$ "
-                 r"(two modes, $U$, $V$ rotations by $\theta$, $\phi$):"),
+                 r"(two modes, $U$, $V$ rotations by $\theta$, $\phi$; SymPy expands the "
+                 f"{sp.count_ops(loss)}-operation matrix expression):"),
             Step(r"\mathcal{L}", reduced, "Expanding and simplifying the trigonometric terms, the modes decouple:"),
-            Step(r"a_kb_k", ml.saxe_mode_strength(), r"Each mode is Lemma 1 with $S \to \lambda_k$ and "
+            Step(r"a_kb_k", ml.saxe_mode_strength().subs(sp.Symbol("R_0", positive=True), ab0), r"Each mode is Lemma 1 with $S \to \lambda_k$ and "
                  r"$d_k/D \to 1$; \texttt{dsolve}:"),
         ),
         check_symbolic=_check_symbolic,

@@ -60,7 +60,8 @@ _MAX_INLINE = 260
 def escape(text: str) -> str:
     """Escape plain text for LaTeX."""
     table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}",
+             "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}"}
     return "".join(table.get(ch, ch) for ch in text)
 
 

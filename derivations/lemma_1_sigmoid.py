@@ -80,7 +80,7 @@ def claim() -> Claim:
              r"$-\eta$ of the paper):"),
         Step(sp.Derivative(Rt, t), balanced, r"Balanced initialisation is preserved ($a_k^2-b_k^2$ is conserved), so "
              r"$a_k = b_k$, $a_k^2 + b_k^2 = 2\mathcal{R}_k$, and with $p = d_k/D$ (Eq. 34):"),
-        Step(Rt, ml.solve_strength(), r"\texttt{dsolve} with $\mathcal{R}_k(0) = \mathcal{R}_k(0)$:"),
+        Step(Rt, ml.solve_strength(), r"\texttt{dsolve} with the initial value $\mathcal{R}_k(0)$:"),
         Step(r"\mathcal{L}_k(t)", ml.skill_loss_eq27(), r"and the skill loss $\frac12(S - \mathcal{R}_k)^2$ in the "
              "paper's form (Eq. 27; equality checked by simplification):"),
     )

@@ -17,11 +17,25 @@ from __future__ import annotations
 import numpy as np
 
 from numeric_check.data import skill_probabilities
-from numeric_check.validation import ArgumentError, integer, open_interval, positive
+from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
 
-__all__ = ["time_emergence", "data_emergence", "width_emergence", "binomial_average", "DATA_LAWS"]
+__all__ = ["unit_interval", "time_emergence", "data_emergence", "width_emergence", "binomial_average", "DATA_LAWS"]
 
 DATA_LAWS = ("eq17", "linear")
+
+
+def unit_interval(name: str, value) -> float:
+    """Return ``value`` as a float if ``0 < value <= 1`` (the calibration factor B^2).
+
+    Examples
+    --------
+    >>> unit_interval("B2", 1)
+    1.0
+    """
+    x = finite(name, value)
+    if not 0.0 < x <= 1.0:
+        raise ArgumentError(f"{name} must lie in (0, 1], got {value!r}")
+    return x
 
 
 def _skill_frequency(k: int, alpha: float, n_s: int) -> float:
@@ -39,7 +53,7 @@ def time_emergence(T, *, k: int, alpha: float, n_s: int, S: float, B2: float, R0
     if np.any(~np.isfinite(T)) or np.any(T < 0):
         raise ArgumentError("T must contain only finite numbers >= 0")
     S = positive("S", S)
-    B2 = open_interval("B2", B2, 0.0, 1.0 + 1e-12, high_name="1]")
+    B2 = unit_interval("B2", B2)
     R0 = open_interval("R0", R0, 0.0, S, high_name="S")
     eta = positive("eta", eta)
     rate = 2.0 * eta * _skill_frequency(k, alpha, n_s) * B2 * S

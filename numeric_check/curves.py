@@ -1,0 +1,596 @@
+"""Fast, exact loss curves of the multilinear model at finite ``n_s`` (NumPy only).
+
+The scaling-law figures of the paper (SPEC §8.4) plot sums over all ``n_s`` skills,
+``sum_k P_s(k) * (loss of skill k)``, for every point of a grid of times, data-set sizes, model
+sizes or compute budgets.  Summed term by term that is ``grid x n_s`` work.  Here each sum is
+split, for each grid point, into three ranges of the skill index ``k`` (the skill frequency
+``P_s(k) = A k**-(alpha+1)`` falls with ``k``):
+
+* frequent skills, whose loss is below ``2**-60`` times a lower bound of the total, are dropped
+  (their total weight is at most 1, so they change the sum by less than ``2**-60`` relative);
+* a middle band is summed term by term (vectorised over grid points and skills together, in
+  chunks, never as a ``grid x n_s`` array);
+* rare skills, whose argument ``x = eta*S*T*P_s(k)`` (or ``D*P_s(k)``) is small, are summed in
+  closed form: the skill loss is expanded in a power series of ``x``, and the sums over ``k`` of
+  ``k**-(alpha+1)(j+1)`` are tails of Hurwitz zeta values, evaluated by a few direct terms plus
+  an Euler-Maclaurin expansion with six Bernoulli terms (relative error about ``1e-15``).
+
+The normalisation ``A = 1/sum_{k<=n_s} k**-(alpha+1)`` is the exact finite-``n_s`` one (SPEC §1),
+evaluated the same way, so nothing here costs ``O(n_s)``.  The work per grid point is about the
+width of the middle band, roughly ``(eta*S*T*A/0.25)**(1/(alpha+1))`` skills at most.
+
+Examples
+--------
+>>> import numpy as np
+>>> T = np.array([1.0, 1e2, 1e4])
+>>> time_curve(T, alpha=0.6, S=1.0, r=0.01, eta=1.0, n_s=10**5).round(6)
+array([0.483464, 0.1064  , 0.018627])
+>>> parameter_curve(np.array([1, 10, 100]), alpha=0.6, S=1.0, n_s=10**5).round(6)
+array([0.281095, 0.088603, 0.022586])
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import lru_cache
+
+import numpy as np
+
+from numeric_check.validation import (
+    ArgumentError,
+    integer,
+    open_interval,
+    positive,
+    positive_array,
+)
+
+__all__ = [
+    "skill_probabilities",
+    "time_curve",
+    "data_curve",
+    "parameter_curve",
+    "compute_curve",
+    "compute_envelope",
+]
+
+# Numerical parameters (fixed, not switches): series radius and length, cut-off, chunk size.
+_X_FRACTION = 0.25       # Taylor region of Phi: x <= 1/4 of its radius of convergence ...
+_X_LIMIT = 0.5           # ... and x <= 0.5 (cancellation in the series grows like e**(8x))
+_U_SMALL = 2.0           # binomial-series region of (1-P)**D: D*P <= 2
+_DATA_TERMS = 34         # terms of that series; remainder < e**4 2**34 / 34! ~ 3e-23
+_Y_CAP = 400.0           # (1 + e**y)**-2 < e**-800 == 0.0 in float64 beyond y = 400
+_LOG_DROP = 60 * math.log(2.0)  # dropped skills change the sum by < 2**-60 relative
+_LOG_ZERO = -750.0       # exp(-750) == 0.0 in float64: a curve bounded by it is exactly 0
+_EM_TERMS = 6            # Bernoulli terms B_2 .. B_12 in Euler-Maclaurin
+_EM_START = 4.0          # Euler-Maclaurin starts at k >= 4*(sigma + 12): error ~ 1e-16
+_NEGLIGIBLE = 72.0       # (M/k)**sigma < e**-72 is negligible in a sum that is >= 1
+_CHUNK = 1 << 18         # elements per vectorised chunk of the middle band
+_MAX_SKILLS = 2**53      # k must be exact in float64
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _parameters(*, alpha, S=None, r=None, eta=None, n_s):
+    """Validate the scalar parameters; return them as floats (``n_s`` as int)."""
+    out = {"alpha": positive("alpha", alpha)}
+    if S is not None:
+        out["S"] = positive("S", S)
+    if r is not None:
+        out["r"] = open_interval("r", r, 0.0, out["S"], high_name=f"S={out['S']:g}")
+    if eta is not None:
+        out["eta"] = positive("eta", eta)
+    out["n_s"] = integer("n_s", n_s, minimum=1, maximum=_MAX_SKILLS)
+    return out
+
+
+def _counts(name: str, values, *, minimum: int, maximum: int | None = None,
+            maximum_name: str | None = None) -> np.ndarray:
+    """Return ``values`` as a float64 array of integers in ``[minimum, maximum]``."""
+    high = maximum_name or ("inf" if maximum is None else str(maximum))
+    allowed = f"integers in [{minimum}, {high}]"
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{name} must contain only {allowed}") from None
+    if arr.size == 0:
+        raise ArgumentError(f"{name} must not be empty")
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(arr) & (arr == np.floor(arr)) & (arr >= minimum)
+        if maximum is not None:
+            good &= arr <= maximum
+    if not np.all(good):
+        bad = arr[~good].ravel()[0]
+        raise ArgumentError(f"{name} must contain only {allowed}, got {bad!r}")
+    return arr
+
+
+# ----------------------------------------------------------------------------- power sums
+
+@lru_cache(maxsize=1)
+def _euler_maclaurin_coefficients() -> tuple[tuple[float, int], ...]:
+    """``(B_2m / (2m)!, 2m - 1)`` for m = 1 .. _EM_TERMS, Bernoulli numbers by recurrence."""
+    bern = [Fraction(1)]
+    for m in range(1, 2 * _EM_TERMS + 1):
+        bern.append(-sum(math.comb(m + 1, j) * bern[j] for j in range(m)) / (m + 1))
+    return tuple((float(bern[2 * m] / math.factorial(2 * m)), 2 * m - 1)
+                 for m in range(1, _EM_TERMS + 1))
+
+
+def _scaled_power_tail(M: np.ndarray, n: np.ndarray, sigma: float) -> np.ndarray:
+    """``sum_{k=M}^{n} (M/k)**sigma`` for integer arrays ``M >= 1``, ``n`` (0 where ``M > n``).
+
+    Equals ``M**sigma * (zeta(sigma, M) - zeta(sigma, n+1))`` (Hurwitz zeta), scaled so that
+    it lies in ``[1, M/(sigma-1) + 1]`` and never under- or overflows.  Direct terms up to
+    ``k = 4*(sigma+12)`` (or until they fall below ``e**-72``), then Euler-Maclaurin.
+    """
+    out = np.zeros(M.shape)
+    em_start = math.ceil(_EM_START * (sigma + 12.0))
+    start = np.maximum(M, em_start)
+    cap = np.floor(M * math.exp(min(_NEGLIGIBLE / sigma, 700.0))) + 1.0
+    direct_stop = np.minimum(np.minimum(start, cap), n + 1.0)
+    width = np.maximum(direct_stop - M, 0.0).astype(np.int64)
+    rows = np.flatnonzero(width > 0)
+    if rows.size:
+        q = np.arange(width[rows].max(), dtype=np.float64)
+        terms = np.exp(-sigma * np.log1p(q / M[rows, None]))
+        out[rows] = np.sum(np.where(q < width[rows, None], terms, 0.0), axis=1)
+    rows = np.flatnonzero((start <= n) & (start < cap))
+    if rows.size:
+        a, b, m = start[rows], n[rows], M[rows]
+        fa = np.exp(-sigma * np.log(a / m))
+        fb = np.exp(-sigma * np.log(b / m))
+        span = np.log1p((b - a) / a)
+        total = fa * a * (-np.expm1(-(sigma - 1.0) * span)) / (sigma - 1.0) + 0.5 * (fa + fb)
+        rising = sigma                      # (sigma)_q, the rising factorial, for q = 1, 3, ...
+        for coefficient, q in _euler_maclaurin_coefficients():
+            total += coefficient * rising * (fa * a ** -q - fb * b ** -q)
+            rising *= (sigma + q) * (sigma + q + 1.0)
+        out[rows] += total
+    return out
+
+
+def _log_normalisation(s: float, n_s: int) -> float:
+    """``log A`` with ``1/A = sum_{k=1}^{n_s} k**-s`` (SPEC §1)."""
+    return -math.log(float(_scaled_power_tail(np.ones(1), np.full(1, float(n_s)), s)[0]))
+
+
+# ----------------------------------------------------------------------------- skill loss
+
+def _phi_series(r_over_S: float) -> tuple[np.ndarray, float]:
+    """Taylor coefficients of ``(1 + c e**(2x))**-2`` at 0 (Phi / (S^2/2)), ``c = r/(S-r)``.
+
+    ``g = 1/(1 + c e**(2x))`` solves ``g' = -2 g (1 - g)``, which gives the recurrence.  The
+    nearest singularities are at ``|x| = |log c + i pi|/2 >= pi/2`` (double poles of ``g**2``
+    with coefficient 1/4, against ``g(0)**2 = (1+c)**-2``).  Returns the coefficients and the
+    ``x_small`` (a quarter of the radius, at most 0.5) on which the remainder is below 1e-17
+    relative; below 0.5 the rounding error of the alternating sum stays below ~60 ulp.
+    """
+    c = r_over_S / (1.0 - r_over_S)
+    radius = math.hypot(math.log(c), math.pi) / 2.0
+    count = math.ceil((39.2 + 2.0 * math.log(1.0 + c) + math.log(100.0))
+                      / -math.log(_X_FRACTION)) + 4
+    g = np.zeros(count)
+    g[0] = 1.0 - r_over_S
+    for n in range(count - 1):
+        g[n + 1] = -2.0 * (g[n] - np.dot(g[: n + 1], g[n::-1])) / (n + 1)
+    return np.array([np.dot(g[: n + 1], g[n::-1]) for n in range(count)]), min(_X_FRACTION * radius, _X_LIMIT)
+
+
+def _phi_unit(x: np.ndarray, log_c: float) -> np.ndarray:
+    """``(1 + c e**(2x))**-2`` without overflow (``y = log c + 2x`` capped where it is 0.0)."""
+    g = 1.0 / (1.0 + np.exp(np.minimum(log_c + 2.0 * x, _Y_CAP)))
+    return g * g
+
+
+def _log_phi_unit(x: np.ndarray, log_c: float) -> np.ndarray:
+    """``log (1 + c e**(2x))**-2``."""
+    return -2.0 * np.logaddexp(0.0, log_c + 2.0 * x)
+
+
+def _skill_index(log_value: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """``exp(log_value)`` as a float skill index, clipped to ``[0, high]`` before exp."""
+    return np.exp(np.minimum(log_value, np.log(high + 2.0)))
+
+
+# ----------------------------------------------------------------------------- middle band
+
+def _ragged_sum(start: np.ndarray, stop: np.ndarray, term) -> np.ndarray:
+    """``out[i] = sum_{k=start[i]}^{stop[i]-1} term(rows, k)``, in chunks of ``_CHUNK``.
+
+    ``term(rows, k)`` gets flat arrays of row indices and (float) skill indices.
+    """
+    out = np.zeros(start.shape)
+    length = np.maximum(stop - start, 0).astype(np.int64)
+    rows = np.flatnonzero(length > 0)
+    if rows.size == 0:
+        return out
+    pieces = -(-length[rows] // _CHUNK)               # split rows longer than a chunk
+    piece_row = np.repeat(rows, pieces)
+    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
+    piece_start = start[piece_row] + (np.arange(piece_row.size) - first) * _CHUNK
+    piece_len = np.minimum(stop[piece_row] - piece_start, _CHUNK).astype(np.int64)
+    ends = np.cumsum(piece_len)
+    group = (ends - piece_len) // _CHUNK               # at most 2 * _CHUNK elements per group
+    bounds = np.flatnonzero(np.diff(group)) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, group.size]):
+        lens = piece_len[lo:hi]
+        offsets = np.repeat(ends[lo:hi] - lens - (ends[lo] - lens[0]), lens)
+        r = np.repeat(piece_row[lo:hi], lens)
+        k = np.repeat(piece_start[lo:hi], lens) + (np.arange(offsets.size) - offsets)
+        first_row = r[0]
+        out[first_row: r[-1] + 1] += np.bincount(r - first_row, weights=term(r, k))
+    return out
+
+
+# ----------------------------------------------------------------------------- cores
+
+def _modelled_loss(log_ast: np.ndarray, N: np.ndarray, *, s: float, log_A: float,
+                   S: float, r: float, n_s: int) -> np.ndarray:
+    """``sum_{k<=N} P_s(k) Phi(x_k) + (S^2/2) sum_{k>N} P_s(k)``, ``x_k = eta S T P_s(k)``.
+
+    ``log_ast`` is ``log(eta*S*T)`` per row, ``N`` the model size per row (float integers).
+    """
+    half_s2 = 0.5 * S * S
+    log_c = math.log(r) - math.log(S - r)
+    log_scale = log_ast + log_A                       # log of x_k * k**s
+
+    tail = np.zeros(N.shape)
+    open_rows = np.flatnonzero(N < n_s)
+    if open_rows.size:
+        M = N[open_rows] + 1.0
+        tail[open_rows] = (half_s2 * np.exp(log_A - s * np.log(M))
+                           * _scaled_power_tail(M, np.full(M.shape, float(n_s)), s))
+
+    # An upper bound (Phi(x_N) + tail) that underflows means the loss is exactly 0.0.
+    x_N = np.exp(np.minimum(log_scale - s * np.log(N), 700.0))
+    alive = (tail > 0.0) | (math.log(half_s2) + _log_phi_unit(x_N, log_c) > _LOG_ZERO)
+
+    # Rare skills k >= K_hi (x_k <= x_small): power series in x, Hurwitz-zeta tails.
+    series, x_small = _phi_series(r / S)
+    K_hi = np.floor(_skill_index((log_scale - math.log(x_small)) / s, N)) + 2.0
+    K_hi = np.clip(K_hi, 1.0, N + 1.0)
+    rare = np.zeros(N.shape)
+    rows = np.flatnonzero(alive & (K_hi <= N))
+    if rows.size:
+        K = K_hi[rows]
+        log_K = np.log(K)
+        x_K = np.exp(log_scale[rows] - s * log_K)
+        power = np.exp(log_A - s * log_K)             # P_s(K) * x_K**j, j = 0, 1, ...
+        for j, coefficient in enumerate(series):
+            rare[rows] += coefficient * power * _scaled_power_tail(K, N[rows], s * (j + 1))
+            power = power * x_K
+        rare *= half_s2
+
+    # Frequent skills k < K_lo contribute < 2**-60 of a lower bound of the loss.
+    k_mid = np.clip(np.round(_skill_index(log_scale / s, N)), 1.0, N)   # x ~ 1
+    log_low = np.full(N.shape, -np.inf)
+    for k in (N, k_mid):
+        log_k = np.log(k)
+        x_k = np.exp(np.minimum(log_scale - s * log_k, 700.0))
+        log_low = np.maximum(log_low, log_A - s * log_k + math.log(half_s2)
+                             + _log_phi_unit(x_k, log_c))
+    with np.errstate(divide="ignore"):
+        log_low = np.maximum(log_low, np.log(tail))
+    # Phi(x) <= (S^2/2) c**-2 e**(-4x), so x >= x_big gives Phi <= 2**-60 * lower bound.
+    x_big = np.maximum((math.log(half_s2) - 2.0 * log_c + _LOG_DROP - log_low) / 4.0, x_small)
+    K_lo = np.floor(_skill_index((log_scale - np.log(x_big)) / s, N)) - 1.0
+    K_lo = np.where(alive, np.clip(K_lo, 1.0, K_hi), K_hi)
+
+    # x_k = (eta S T) P_s(k), exactly; rows with eta S T > e**700 take the slower log route.
+    ast = np.exp(np.minimum(log_ast, 700.0))
+    huge = bool(np.any(log_ast > 700.0))
+
+    def band(rows, k):
+        log_k = np.log(k)
+        p = np.exp(log_A - s * log_k)
+        if huge:
+            x = np.exp(np.minimum(log_scale[rows] - s * log_k, 700.0))
+        else:
+            x = p * ast[rows]
+        return p * _phi_unit(x, log_c)
+
+    middle = half_s2 * _ragged_sum(K_lo.astype(np.int64), K_hi.astype(np.int64), band)
+    return np.where(alive, rare + middle + tail, 0.0)
+
+
+def _unseen_mass(D: np.ndarray, *, s: float, log_A: float, n_s: int) -> np.ndarray:
+    """``sum_{k=1}^{n_s} P_s(k) (1 - P_s(k))**D`` per row of integer ``D >= 0``."""
+    top = np.full(D.shape, float(n_s))
+    positive_D = D > 0
+    with np.errstate(divide="ignore"):
+        log_D = np.log(D)
+    log_scale = np.where(positive_D, log_D + log_A, -np.inf)   # log of D P_s(k) k**s
+
+    def log_one_minus(k):
+        """``log(1 - P_s(k))`` (``-inf`` only when n_s = 1)."""
+        p = np.minimum(np.exp(log_A - s * np.log(k)), 1.0)
+        with np.errstate(divide="ignore"):
+            return np.log1p(-p)
+
+    def d_times(log_q):
+        """``D * log(1 - P)``: 0 for D = 0; an overflow to -inf is exact (exp gives 0)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.where(positive_D, D * log_q, 0.0)
+
+    # (1 - P_s(n_s))**D bounds the sum from above: if it underflows, the sum is exactly 0.0.
+    alive = d_times(log_one_minus(top)) > _LOG_ZERO
+
+    # Rare skills k >= K_hi (D P <= 1): binomial series, Hurwitz-zeta tails.
+    K_hi = np.floor(_skill_index((log_scale - math.log(_U_SMALL)) / s, top)) + 2.0
+    K_hi = np.where(positive_D, np.clip(K_hi, 1.0, top + 1.0), 1.0)   # D = 0: all rare
+    rare = np.zeros(D.shape)
+    rows = np.flatnonzero(alive & (K_hi <= n_s))
+    if rows.size:
+        K = K_hi[rows]
+        P_K = np.exp(log_A - s * np.log(K))
+        coefficient = P_K.copy()            # P_K * binom(D, m) (-P_K)**m, m = 0, 1, ...
+        for m in range(_DATA_TERMS):
+            rare[rows] += coefficient * _scaled_power_tail(K, top[rows], s * (m + 1))
+            coefficient = coefficient * (-(D[rows] - m) * P_K / (m + 1))
+
+    # Frequent skills: (1-P)**D <= e**(-D P) is below 2**-60 of a lower bound for D P >= R.
+    k_mid = np.clip(np.round(_skill_index(log_scale / s, top)), 1.0, top)   # D P ~ 1
+    log_low = np.full(D.shape, -np.inf)
+    for k in (top, k_mid):
+        log_low = np.maximum(log_low, log_A - s * np.log(k) + d_times(log_one_minus(k)))
+    R = np.where(alive, _LOG_DROP - log_low, 1.0)
+    K_lo = np.floor(_skill_index((log_scale - np.log(R)) / s, top)) - 1.0
+    K_lo = np.where(alive, np.clip(K_lo, 1.0, K_hi), K_hi)
+
+    def band(rows, k):
+        p = np.minimum(np.exp(log_A - s * np.log(k)), 1.0)
+        with np.errstate(divide="ignore", over="ignore"):
+            return p * np.exp(D[rows] * np.log1p(-p))
+
+    middle = _ragged_sum(K_lo.astype(np.int64), K_hi.astype(np.int64), band)
+    return np.where(alive, rare + middle, 0.0)
+
+
+# ----------------------------------------------------------------------------- public API
+
+def skill_probabilities(*, alpha, n_s) -> np.ndarray:
+    """Exact finite-``n_s`` skill frequencies ``P_s(k) = k**-(alpha+1) / sum_j j**-(alpha+1)``.
+
+    Parameters
+    ----------
+    alpha : float
+        Data exponent, ``> 0``; the Zipf exponent is ``alpha + 1`` (SPEC §0).
+    n_s : int
+        Number of skills, ``>= 1``.  The result has ``n_s`` entries.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P_s(1), ..., P_s(n_s)``, float64, summing to 1.
+
+    Examples
+    --------
+    >>> p = skill_probabilities(alpha=1.0, n_s=3)
+    >>> p.round(6)
+    array([0.734694, 0.183673, 0.081633])
+    >>> float(p.sum())
+    1.0
+
+    References
+    ----------
+    SPEC §1 (normalisation ``A``), Eq. 1.
+    """
+    par = _parameters(alpha=alpha, n_s=n_s)
+    s = par["alpha"] + 1.0
+    k = np.arange(1, par["n_s"] + 1, dtype=np.float64)
+    with np.errstate(under="ignore"):
+        p = np.exp(_log_normalisation(s, par["n_s"]) - s * np.log(k))
+    return p / math.fsum(p)
+
+
+def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
+    """Loss of a model with the ``N`` most frequent skills after time ``T`` (``D -> inf``).
+
+    ``L = sum_{k<=N} P_s(k) Phi(eta S T P_s(k)) + (S^2/2) sum_{k=N+1}^{n_s} P_s(k)`` with
+    ``Phi(x) = (S^2/2) (1 + (S/r - 1)**-1 e**(2x))**-2``.  This is Eq. 328 with the tail
+    carrying ``S^2/2`` as in Eq. 12 (SPEC §10 item 13), i.e. Eq. 12 with ``d_k/D = P_s(k)``.
+
+    Parameters
+    ----------
+    T : array_like
+        Training times (gradient-flow units), finite and ``> 0``.
+    N : array_like
+        Model sizes, integers in ``[1, n_s]``; broadcast against ``T``.
+    alpha : float
+        Data exponent, ``> 0``.
+    S : float
+        Target scale, ``> 0``.
+    r : float
+        Initial skill strength ``R_k(0)``, in ``(0, S)``.
+    eta : float
+        Learning rate, ``> 0``.
+    n_s : int
+        Number of skills, ``>= 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Loss, float64, with the broadcast shape of ``T`` and ``N``.
+
+    Examples
+    --------
+    >>> compute_curve([1e2, 1e4, 1e6], 100, alpha=0.6, S=1.0, r=0.01, eta=1.0,
+    ...               n_s=10**5).round(6)
+    array([0.106856, 0.022665, 0.022586])
+    >>> bool(compute_curve(1e300, 10**5, alpha=0.6, S=1.0, r=0.01, eta=1.0, n_s=10**5) == 0.0)
+    True
+
+    References
+    ----------
+    SPEC Eq. 12, Eq. 27, Eq. 129, Eq. 236, Eq. 239, Eq. 328, §10 item 13.
+    """
+    par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
+    T = positive_array("T", T)
+    N = _counts("N", N, minimum=1, maximum=par["n_s"], maximum_name="n_s")
+    T, N = np.broadcast_arrays(T, N)
+    s = par["alpha"] + 1.0
+    with np.errstate(under="ignore"):
+        log_ast = math.log(par["eta"]) + math.log(par["S"]) + np.log(T.ravel())
+        loss = _modelled_loss(log_ast, N.ravel().copy(), s=s,
+                              log_A=_log_normalisation(s, par["n_s"]),
+                              S=par["S"], r=par["r"], n_s=par["n_s"])
+    return loss.reshape(T.shape)
+
+
+def time_curve(T, *, alpha, S, r, eta, n_s) -> np.ndarray:
+    """Loss against training time with all skills modelled and infinite data (Eq. 319).
+
+    ``L(T) = sum_{k=1}^{n_s} P_s(k) Phi(eta S T P_s(k))``,
+    ``Phi(x) = (S^2/2) (1 + (S/r - 1)**-1 e**(2x))**-2`` (``D -> inf``, ``N = n_s``).
+
+    Parameters
+    ----------
+    T : array_like
+        Training times, finite and ``> 0``.
+    alpha, S, r, eta, n_s
+        As in :func:`compute_curve`: ``alpha > 0``, ``S > 0``, ``r`` in ``(0, S)``,
+        ``eta > 0``, integer ``n_s >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Loss, float64, shaped like ``T``.  It starts at ``(S-r)^2/2`` and decreases to 0.
+
+    Examples
+    --------
+    >>> time_curve([1e-9, 1e3], alpha=0.3, S=1.0, r=0.01, eta=1.0, n_s=10**5).round(6)
+    array([0.49005 , 0.120329])
+
+    References
+    ----------
+    SPEC Eq. 12, Eq. 27, Eq. 239, Eq. 319.
+    """
+    par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
+    T = positive_array("T", T)
+    return compute_curve(T, par["n_s"], **par)
+
+
+def data_curve(D, *, alpha, S, r, n_s) -> np.ndarray:
+    """Expected loss over training sets of ``D`` samples after infinite training (Eq. 274).
+
+    ``E_D[L] = ((S-r)^2/2) sum_{k=1}^{n_s} P_s(k) (1 - P_s(k))**D`` with ``N = n_s``: a skill
+    seen at least once has loss 0, an unseen one keeps ``(S-r)^2/2`` (Cor. 1).  Eq. 322 writes
+    ``S^2`` for ``(S-r)^2`` (SPEC §10 item 12).
+
+    Parameters
+    ----------
+    D : array_like
+        Numbers of training samples, integers ``>= 0``.
+    alpha, S, r, n_s
+        ``alpha > 0``, ``S > 0``, ``r`` in ``(0, S)``, integer ``n_s >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Expected loss, float64, shaped like ``D``; ``(S-r)^2/2`` at ``D = 0``.
+
+    Examples
+    --------
+    >>> data_curve([0, 10, 1000], alpha=0.6, S=1.0, r=0.01, n_s=10**5).round(6)
+    array([0.49005 , 0.177197, 0.032124])
+
+    References
+    ----------
+    SPEC Eq. 58, Eq. 260, Eq. 274, Eq. 322, §10 item 12.
+    """
+    par = _parameters(alpha=alpha, S=S, r=r, n_s=n_s)
+    D = _counts("D", D, minimum=0)
+    s = par["alpha"] + 1.0
+    with np.errstate(under="ignore"):
+        mass = _unseen_mass(D.ravel().copy(), s=s, log_A=_log_normalisation(s, par["n_s"]),
+                            n_s=par["n_s"])
+    return (0.5 * (par["S"] - par["r"]) ** 2 * mass).reshape(D.shape)
+
+
+def parameter_curve(N, *, alpha, S, n_s) -> np.ndarray:
+    """Loss of a model with the ``N`` most frequent skills, fully trained (Eq. 325).
+
+    ``L(N) = (S^2/2) sum_{k=N+1}^{n_s} P_s(k)`` (``T, D -> inf``; absent skills have
+    ``R_k = 0``, Eq. 128).  Each value costs ``O(1)`` (a Hurwitz-zeta tail), not ``O(n_s)``.
+
+    Parameters
+    ----------
+    N : array_like
+        Model sizes, integers in ``[1, n_s]``.
+    alpha, S, n_s
+        ``alpha > 0``, ``S > 0``, integer ``n_s >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Loss, float64, shaped like ``N``; 0 at ``N = n_s``.
+
+    Examples
+    --------
+    >>> parameter_curve([1, 1000, 10**5], alpha=0.3, S=1.0, n_s=10**5).round(6)
+    array([0.369334, 0.041051, 0.      ])
+
+    References
+    ----------
+    SPEC Eq. 12, Eq. 128, Eq. 325, §10 item 1.
+    """
+    par = _parameters(alpha=alpha, S=S, n_s=n_s)
+    N = _counts("N", N, minimum=1, maximum=par["n_s"], maximum_name="n_s")
+    s = par["alpha"] + 1.0
+    flat = N.ravel()
+    loss = np.zeros(flat.shape)
+    rows = np.flatnonzero(flat < par["n_s"])
+    if rows.size:
+        M = flat[rows] + 1.0
+        with np.errstate(under="ignore"):
+            loss[rows] = (0.5 * par["S"] ** 2
+                          * np.exp(_log_normalisation(s, par["n_s"]) - s * np.log(M))
+                          * _scaled_power_tail(M, np.full(M.shape, float(par["n_s"])), s))
+    return loss.reshape(N.shape)
+
+
+def compute_envelope(C, *, alpha, S, r, eta, n_s, N_grid=None):
+    """Compute-optimal loss: ``min_N compute_curve(C/N, N)`` for each compute ``C = T N``.
+
+    Parameters
+    ----------
+    C : array_like
+        Compute budgets ``T * N``, finite and ``> 0``.
+    alpha, S, r, eta, n_s
+        As in :func:`compute_curve`.
+    N_grid : array_like, optional
+        Candidate model sizes, integers in ``[1, n_s]``.  Default: about 24 integers per
+        decade, log-spaced over ``[1, n_s]`` (so the minimum is over that grid).
+
+    Returns
+    -------
+    loss : numpy.ndarray
+        Minimal loss over the grid, float64, shaped like ``C``.
+    N_opt : numpy.ndarray
+        The minimising model size (int64), shaped like ``C``.
+
+    Examples
+    --------
+    >>> loss, N_opt = compute_envelope([1e3, 1e6], alpha=0.6, S=1.0, r=0.01, eta=1.0,
+    ...                                n_s=10**4, N_grid=[10, 100, 1000])
+    >>> loss.round(6), N_opt
+    (array([0.109094, 0.021623]), array([ 10, 100]))
+
+    References
+    ----------
+    SPEC Eq. 328, Eqs. 250-251 (Cor. 5), §8.4 (Fig. 3).
+    """
+    par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
+    C = positive_array("C", C)
+    if N_grid is None:
+        decades = math.log10(par["n_s"])
+        grid = np.unique(np.round(np.geomspace(1.0, par["n_s"], int(24 * decades) + 2)))
+    else:
+        grid = np.unique(_counts("N_grid", N_grid, minimum=1, maximum=par["n_s"],
+                                 maximum_name="n_s").ravel())
+    flat = C.ravel()
+    T = np.maximum(flat[:, None] / grid[None, :], np.finfo(float).tiny)
+    loss = compute_curve(T, grid[None, :], **par)
+    best = np.argmin(loss, axis=1)
+    return (loss[np.arange(flat.size), best].reshape(C.shape),
+            grid[best].astype(np.int64).reshape(C.shape))
