@@ -3,6 +3,7 @@ network, in one run on one machine (SPEC §8.1 paper configuration: width 1000, 
 37 inputs, SGD, fresh data every step).
 
     python3 benchmarks/bench_mlp.py [--steps 60] [--repeats 5] [--paper-run] [--parallel]
+    OPENBLAS_NUM_THREADS=1 python3 benchmarks/bench_mlp.py   # both loops on one thread
 
 Prints a markdown table. Both loops draw a fresh batch every step with the same NumPy generator
 code (``SparseParity.sample`` + ``fill_inputs``); PyTorch gets it through ``torch.from_numpy``.
@@ -65,6 +66,8 @@ def ours(steps, repeats, dtype=np.float32):
 def pytorch(steps, repeats):
     import torch
 
+    if os.environ.get("OPENBLAS_NUM_THREADS"):
+        torch.set_num_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
     torch.manual_seed(0)
     task = SparseParity(n_s=N_S, n_b=N_B, m=3, alpha=0.6, S=5.0)
     rng = np.random.default_rng(0)

@@ -104,7 +104,7 @@ def _panel(ax, experiment, spec, results, n_s, summary):
     ax.set_ylabel(r"$\mathcal{R}_k/S$")
     ax.set_ylim(-0.05, 1.1)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right" if experiment != "time" or n_s == 1 else "upper left")
+    ax.legend(fontsize=7, framealpha=0.6, loc="upper left" if n_s > 1 and experiment != "parameter" else "lower right")
 
 
 def _make(folder: Path):

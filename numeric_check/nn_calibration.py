@@ -233,7 +233,7 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
         out["emergence_order"] = [s["k"] for s in sorted(skills, key=lambda s: (np.isnan(s["step_half_measured"]),
                                                                                  s["step_half_measured"]))
                                   if np.isfinite(s["step_half_measured"])]
-        out["in_frequency_order"] = bool(np.all(np.isfinite(measured)) and np.all(np.diff(measured) > 0))
+        out.update(_order(measured))
         return out
     attr = "D" if kind == "data" else "width"
     one = _group(results, 1, lambda r: getattr(r, attr))
@@ -260,5 +260,15 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
     # Order in which the skills reach R/S = 0.5 as the resource grows (measured seed mean).
     half = [crossing(xs, mean[:, k], 0.5) for k in range(target)]
     out["resource_half_measured"] = half
-    out["in_frequency_order"] = bool(np.all(np.isfinite(half)) and np.all(np.diff(half) > 0))
+    out.update(_order(half))
     return out
+
+
+def _order(half) -> dict:
+    """``skills_emerged`` (reach R/S = 0.5 within the measured range) and whether they are
+    skills 1..j reaching it at strictly increasing resource (``in_frequency_order``)."""
+    half = np.asarray(half, dtype=float)
+    emerged = np.flatnonzero(np.isfinite(half))
+    prefix = emerged.size > 0 and np.array_equal(emerged, np.arange(emerged.size))
+    return {"skills_emerged": [int(k) + 1 for k in emerged],
+            "in_frequency_order": bool(prefix and np.all(np.diff(half[emerged]) > 0))}

@@ -175,12 +175,10 @@ PRESETS: dict[str, dict[str, ExperimentSpec]] = {
                                halve_every=5000, eval_every=2000, eval_samples=4000, seeds=(0, 1),
                                D_values={"1": (50, 100, 150, 200, 300, 400, 600),
                                          "5": (250, 500, 1000, 2000, 4000, 8000, 16000)}),
-        # SGD rather than the paper's Adam: at this budget Adam learned skills out of order
-        # (docs/networks.md); the paper allows any optimiser that keeps the order.
-        "parameter": ExperimentSpec("parameter", n_b=16, batch=500, steps=16000, lr=0.05, init_std=0.05,
-                                    eval_every=4000, eval_samples=4000, seeds=(0, 1),
-                                    widths={"1": (1, 2, 3, 4, 5, 6, 8, 10),
-                                            "5": (2, 4, 6, 8, 12, 16, 20, 28, 40)}),
+        "parameter": ExperimentSpec("parameter", n_b=16, batch=500, steps=16000, lr=1e-3, init_std=0.05,
+                                    optimizer="adam", weight_decay=5e-5, eval_every=4000, eval_samples=4000,
+                                    seeds=(0, 1), widths={"1": (1, 2, 3, 4, 5, 6, 8, 10),
+                                                          "5": (2, 4, 6, 8, 12, 16, 20, 28, 40)}),
     },
 }
 
