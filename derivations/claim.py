@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -117,7 +118,16 @@ class CheckResult:
 
 
 def run_checks(claim: Claim, seed: int = 0) -> CheckResult:
-    """Run a claim's symbolic and numeric checks (numeric with ``default_rng(seed)``)."""
+    """Run a claim's symbolic and numeric checks (numeric with ``default_rng(seed)``).
+
+    Results are memoised per (claim, seed) within a process: a claim is a frozen record, so a
+    modified claim (another statement or check) is a different key and is checked afresh.
+    """
+    return _run_checks(claim, seed)
+
+
+@lru_cache(maxsize=256)
+def _run_checks(claim: Claim, seed: int) -> CheckResult:
     import time
 
     start = time.perf_counter()

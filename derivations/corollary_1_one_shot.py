@@ -9,7 +9,7 @@ from derivations.claim import Agreement, Claim, Step
 from numeric_check.data import SparseParity
 from numeric_check.multilinear import simulate
 from symbolic import multilinear as ml
-from symbolic.symbols import D, R0, S, d_k, eta, p, t
+from symbolic.symbols import D, R0, S, d_k, t
 
 __all__ = ["claim"]
 

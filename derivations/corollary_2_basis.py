@@ -9,7 +9,7 @@ from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.data import SparseParity
 from numeric_check.multilinear import model_output, simulate
 from symbolic import multilinear as ml
-from symbolic.symbols import N, S, k, p, t
+from symbolic.symbols import N, S, k, t
 
 __all__ = ["claim"]
 

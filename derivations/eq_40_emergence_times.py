@@ -1,6 +1,8 @@
 """Emergent and saturation times (SPEC §4, Eq. 40)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import sympy as sp
 
@@ -11,7 +13,7 @@ from numeric_check.multilinear import simulate
 from symbolic import multilinear as ml
 from symbolic.symbols import A, R0, S, alpha, epsilon, eta, k, p
 
-__all__ = ["claim", "crossing_times"]
+__all__ = ["claim", "crossing_times", "measured_times", "MeasuredTimes"]
 
 tau_e = sp.Symbol(r"\tau^{(e)}_k")
 tau_s = sp.Symbol(r"\tau^{(s)}_k")
@@ -27,6 +29,35 @@ def crossing_times(steps: np.ndarray, values: np.ndarray, level: float) -> np.nd
             v0, v1 = values[i - 1, j], values[i, j]
             out[j] = steps[i - 1] + (level - v0) / (v1 - v0) * (steps[i] - steps[i - 1])
     return out
+
+
+@dataclass(frozen=True)
+class MeasuredTimes:
+    """Emergent and saturation times measured in one simulation, with its settings."""
+
+    freq: np.ndarray        # d_k / D of the (stratified) training set
+    eta: float
+    counts: np.ndarray      # d_k
+    emergent: np.ndarray    # tau^(e)_k, interpolated between steps
+    saturation: np.ndarray  # tau^(s)_k
+
+
+def measured_times(*, alpha_: float, S_: float, r_: float, eps_: float, n_s: int, rng: np.random.Generator,
+                   c1: float = 0.02, D_: int = 20000, margin: float = 1.2) -> MeasuredTimes:
+    """Train the multilinear model on a stratified dataset (d_k = D P_s(k)) with the per-step rate
+    of skill 1 equal to ``c1``, record R_k every step until the rarest skill has saturated, and
+    measure when each R_k/S crosses ``eps`` and ``1 - eps``."""
+    task = SparseParity(n_s=n_s, n_b=3 * n_s, alpha=alpha_, S=S_)
+    data = task.stratified_dataset(D_, rng)
+    freq = data.counts / data.counts.sum()
+    eta_ = c1 / (2 * freq[0] * S_)
+    steps = int((np.log(S_ / r_) + 2 * np.log(1 / eps_)) / (2 * eta_ * freq[-1] * S_) * margin)
+    record = np.arange(steps + 1)
+    run = simulate(task, n_features=n_s, eta=eta_, steps=steps, record=record, a0=np.sqrt(r_), b0=np.sqrt(r_),
+                   rng=rng, data=data, n_eval=20, n_test=500)
+    x = run.strength / S_
+    t_e = crossing_times(record, x, eps_)
+    return MeasuredTimes(freq, eta_, data.counts, t_e, crossing_times(record, x, 1 - eps_) - t_e)
 
 
 def _statement() -> sp.Eq:
@@ -45,19 +76,8 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     te_expr, ts_expr = statement.rhs
     worst, tol_max, details = 0.0, 0.0, []
     for alpha_, S_, r_, eps_, c1 in ((0.6, 5.0, 5e-4, 0.05, 0.02), (0.3, 1.0, 1e-3, 0.1, 0.02)):
-        n_s = 4
-        task = SparseParity(n_s=n_s, n_b=3 * n_s, alpha=alpha_, S=S_)
-        data = task.stratified_dataset(20000, rng)
-        freq = data.counts / data.counts.sum()
-        eta_ = c1 / (2 * freq[0] * S_)
-        horizon = (np.log(S_ / r_) + 2 * np.log(1 / eps_)) / (2 * eta_ * freq[-1] * S_)
-        steps = int(horizon * 1.2)
-        record = np.arange(steps + 1)
-        run = simulate(task, n_features=n_s, eta=eta_, steps=steps, record=record, a0=np.sqrt(r_), b0=np.sqrt(r_),
-                       rng=rng, data=data, n_eval=20, n_test=500)
-        x = run.strength / S_
-        t_e = crossing_times(record, x, eps_)
-        t_s = crossing_times(record, x, 1 - eps_) - t_e
+        m = measured_times(alpha_=alpha_, S_=S_, r_=r_, eps_=eps_, n_s=4, rng=rng, c1=c1)
+        freq, eta_, t_e, t_s = m.freq, m.eta, m.emergent, m.saturation
         args = (R0, S, eta, p, epsilon)
         pe = np.array([evaluate(te_expr, args, r_, S_, eta_, f, eps_) for f in freq], dtype=float)
         pse = np.array([evaluate(ts_expr, args, r_, S_, eta_, f, eps_) for f in freq], dtype=float)

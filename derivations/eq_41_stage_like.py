@@ -6,11 +6,10 @@ import sympy as sp
 
 from derivations._numeric import evaluate
 from derivations.claim import Agreement, Claim, PaperNote, Step
-from derivations.eq_40_emergence_times import crossing_times
-from numeric_check.data import SparseParity
-from numeric_check.multilinear import simulate
+from derivations.eq_40_emergence_times import measured_times
+from numeric_check.data import skill_probabilities
 from symbolic import multilinear as ml
-from symbolic.symbols import A, R0, S, alpha, epsilon, eta, k
+from symbolic.symbols import R0, S, alpha, epsilon, k
 
 __all__ = ["claim", "last_stage_like_skill"]
 
@@ -45,21 +44,12 @@ def _check_numeric(statement: sp.Rel, rng: np.random.Generator) -> Agreement:
     (gap minus saturation time, in units of 1/(2 eta A S)) with the statement's rhs - lhs."""
     lhs, rhs = statement.args
     alpha_, S_, eps_, r_over_S, n_s = 0.6, 5.0, 0.05, 1e-6, 5
-    task = SparseParity(n_s=n_s, n_b=3 * n_s, alpha=alpha_, S=S_)
-    data = task.stratified_dataset(20000, rng)
-    freq = data.counts / data.counts.sum()
-    A_ = float(task.probabilities[0])  # P_s(1) = A
     c1 = 0.02
-    eta_ = c1 / (2 * freq[0] * S_)
     r_ = r_over_S * S_
-    steps = int((np.log(S_ / r_) + 2 * np.log(1 / eps_)) / (2 * eta_ * freq[-1] * S_) * 1.15)
-    record = np.arange(steps + 1)
-    run = simulate(task, n_features=n_s, eta=eta_, steps=steps, record=record, a0=np.sqrt(r_), b0=np.sqrt(r_),
-                   rng=rng, data=data, n_eval=20, n_test=500)
-    x = run.strength / S_
-    t_e = crossing_times(record, x, eps_)
-    t_s = crossing_times(record, x, 1 - eps_) - t_e
-    unit = 2 * eta_ * A_ * S_
+    m = measured_times(alpha_=alpha_, S_=S_, r_=r_, eps_=eps_, n_s=n_s, rng=rng, c1=c1, margin=1.15)
+    t_e, t_s = m.emergent, m.saturation
+    A_ = float(skill_probabilities(alpha_, n_s)[0])  # P_s(1) = A
+    unit = 2 * m.eta * A_ * S_
     measured = (t_e[1:] - t_e[:-1] - t_s[:-1]) * unit
     margin = sp.lambdify((k, alpha, epsilon, S, R0), rhs - lhs, modules="numpy")
     ks = np.arange(1, n_s)
@@ -70,7 +60,7 @@ def _check_numeric(statement: sp.Rel, rng: np.random.Generator) -> Agreement:
         err = np.inf
     # Euler: times shift by <= c/4 relative, c <= 0.02; the stratified counts give d_k/D = P_s(k) to within
     # 1/d_k (relative), which moves each time by that fraction.
-    tol = c1 / 2 + 2.0 / data.counts.min() * 2
+    tol = c1 / 2 + 2.0 / m.counts.min() * 2
     details = [(f"k={kk}: measured margin", m) for kk, m in zip(ks, measured)]
     details += [(f"k={kk}: predicted margin", q) for kk, q in zip(ks, predicted)]
     details.append(("stage-like skills predicted (margin > 0)", int(np.sum(predicted > 0))))

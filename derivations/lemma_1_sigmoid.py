@@ -9,7 +9,7 @@ from derivations.claim import Agreement, Claim, Step
 from numeric_check.data import SparseParity
 from numeric_check.multilinear import simulate
 from symbolic import multilinear as ml
-from symbolic.symbols import D, R, R0, S, a, b, d_k, eta, p, t
+from symbolic.symbols import R, R0, S, a, b, eta, p, t
 
 __all__ = ["claim", "PARAMETER_SETS"]
 

@@ -124,8 +124,9 @@ def simulate_width3(*, theta0, S: float, eta: float, steps: int, record_every: i
     Y = labels(S)
     thetas = [theta.copy()]
     for step in range(1, steps + 1):
-        theta = theta - eta * gradient(theta, S)
-        if not np.all(np.isfinite(theta)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            theta = theta - eta * gradient(theta, S)
+        if not np.all(np.isfinite(theta)) or np.max(np.abs(theta)) > 1e100:
             raise ArgumentError(f"eta={eta} is too large: gradient descent diverged at step {step}")
         if step % record_every == 0:
             thetas.append(theta.copy())

@@ -13,8 +13,8 @@ Everything is derived from a model's loss by differentiation, ``dsolve``, ``solv
 
 Examples
 --------
->>> calibrated_flow()
-2*B*S*eta*p*R_k*(S - R_k)
+>>> sp.expand(calibrated_flow() - 2 * Bc * eta * p * Rk * (S - Rk))
+0
 >>> sp.factor(dc_shot_strength())
 S*d_k/D_c
 """

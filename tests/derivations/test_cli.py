@@ -73,12 +73,13 @@ def test_bad_input_is_one_line_and_exit_2(args, word):
     assert len(err.strip().splitlines()) == 1 and word in err and "Traceback" not in err
 
 
-def test_latex_document_and_pdf(tmp_path):
-    """One full document (all claims checked once); compiled when pdflatex is installed."""
+def test_latex_document_and_pdf(tmp_path, capsys):
+    """One full document (in-process, so it reuses the checks already run by test_claims);
+    compiled when pdflatex is installed."""
     tex = tmp_path / "doc.tex"
     want_pdf = shutil.which("pdflatex") is not None
-    code, out, err = run("latex", "-o", str(tex), "--no-figures", *(["--pdf"] if want_pdf else []))
-    assert code == 0, err
+    code = main(["latex", "-o", str(tex), "--no-figures", *(["--pdf"] if want_pdf else [])])
+    assert code == 0, capsys.readouterr().err
     text = tex.read_text()
     assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
     assert "Lemma 1" in text and "Verification summary" in text and "Notes on the paper" in text
