@@ -103,7 +103,8 @@ def format_summary(summary: dict) -> str:
         fit = summary["fit"]
         lines.append(_fit_line(fit) + f"  [paper: 1/22 = {1/22:.4g}]")
         lines.append(f"emergence order (R_k/S = 0.5): {summary['emergence_order']} "
-                     f"({'in' if summary['in_frequency_order'] else 'NOT in'} frequency order)")
+                     f"({'in' if summary['in_frequency_order'] else 'NOT in'} frequency order; "
+                     f"{len(summary['skills_emerged'])} of {n} skills emerged)")
         lines.append(f"{'k':>2} {'measured step':>14} {'predicted':>10} {'pred/meas':>10} {'rms R/S':>8}")
         for s in summary["skills"]:
             lines.append(f"{s['k']:>2} {s['step_half_measured']:>14.0f} {s['step_half_predicted']:>10.0f} "
@@ -116,6 +117,7 @@ def format_summary(summary: dict) -> str:
                      + f"; all skills {entry['rms_all_skills']:.3f}")
     if "better_law" in summary:
         lines.append(f"better law for the network: {summary['better_law']}")
-    lines.append(f"skills reach R/S = 0.5 {'in' if summary['in_frequency_order'] else 'NOT in'} frequency order "
+    lines.append(f"{len(summary['skills_emerged'])} of {n} skills reach R/S = 0.5, "
+                 f"{'in' if summary['in_frequency_order'] else 'NOT in'} frequency order "
                  f"(at {', '.join(f'{v:.0f}' if np.isfinite(v) else 'never' for v in summary['resource_half_measured'])})")
     return "\n".join(lines)

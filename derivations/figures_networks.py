@@ -16,21 +16,25 @@ from pathlib import Path
 import numpy as np
 
 from derivations.figures import FigureSet, save
-from numeric_check.nn_calibration import analyse, default_r0, predict, time_curves
+from numeric_check.nn_calibration import analyse, crossing, default_r0, predict, time_curves
 from numeric_check.nn_experiments import load_results
 from numeric_check.validation import ArgumentError
 
-__all__ = ["figure_set", "results_root", "find_results"]
+__all__ = ["figure_set", "results_roots", "find_results"]
 
 
-def results_root() -> Path:
-    return Path(os.environ.get("EMERGENCE_NN_RESULTS", Path("results") / "nn"))
+def results_roots() -> list[Path]:
+    """Folders searched for results: ``$EMERGENCE_NN_RESULTS`` if set, else ``results/nn`` (where
+    ``emergence nn`` writes by default) then ``docs/results/nn`` (the committed quick results)."""
+    if os.environ.get("EMERGENCE_NN_RESULTS"):
+        return [Path(os.environ["EMERGENCE_NN_RESULTS"])]
+    return [Path("results") / "nn", Path("docs") / "results" / "nn"]
 
 
 def find_results(experiment: str):
     """(spec, results, folder) of the best saved results for ``experiment``, or None."""
-    for preset in ("paper", "quick"):
-        folder = results_root() / f"{experiment}-{preset}"
+    for root, preset in ((root, preset) for preset in ("paper", "quick") for root in results_roots()):
+        folder = root / f"{experiment}-{preset}"
         if not (folder / "config.json").exists():
             continue
         try:
@@ -100,7 +104,7 @@ def _panel(ax, experiment, spec, results, n_s, summary):
     ax.set_ylabel(r"$\mathcal{R}_k/S$")
     ax.set_ylim(-0.05, 1.1)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right" if experiment != "time" or n_s == 1 else "upper left")
+    ax.legend(fontsize=7, framealpha=0.6, loc="upper left" if n_s > 1 and experiment != "parameter" else "lower right")
 
 
 def _make(folder: Path):
@@ -112,7 +116,7 @@ def _make(folder: Path):
     found = {e: find_results(e) for e in ("time", "data", "parameter")}
     available = {e: v for e, v in found.items() if v is not None}
     if not available:
-        print(f"networks: no saved MLP results under {results_root()} (run 'emergence nn time|data|parameter "
+        print(f"networks: no saved MLP results under {' or '.join(map(str, results_roots()))} (run 'emergence nn time|data|parameter "
               f"--preset quick' first); no figure made", file=sys.stderr)
         return []
     summaries = {e: analyse(v[0], v[1], rng=np.random.default_rng(0), n_boot=50) for e, v in available.items()}
@@ -125,6 +129,13 @@ def _make(folder: Path):
             _panel(ax, experiment, spec, results, n_s, summaries[experiment])
             if which == "predict" and experiment != "parameter":
                 ax.set_xscale("log")
+                if experiment == "time":
+                    ax.set_xlim(left=100)
+            if which == "calibrate" and experiment == "time":
+                steps, R = time_curves(results, 1)
+                half = crossing(steps, R.mean(axis=0)[:, 0], 0.5)
+                if np.isfinite(half):
+                    ax.set_xlim(0, min(steps[-1], 4 * half))
             ax.set_title(f"{experiment}, $n_s={n_s}$ ({src.name})", fontsize=9)
             sources.append(f"\\texttt{{{src.name}}} ({len({r.seed for r in results})} seeds)")
         fig.tight_layout()

@@ -86,8 +86,8 @@ def _candidates(kind: str, x: np.ndarray) -> np.ndarray:
         return np.geomspace(1e-5, 1.0, 1201)
     if kind == "data":
         top = int(max(4 * x.max(), 16))
-        return np.unique(np.concatenate([np.arange(1, min(top, 400) + 1),
-                                         np.round(np.geomspace(400, top, 600)).astype(int)])).astype(float)
+        return np.unique(np.concatenate([np.arange(1, min(top, 8000) + 1),
+                                         np.round(np.geomspace(8000, max(top, 8000), 400)).astype(int)])).astype(float)
     return np.arange(1, int(max(2 * x.max(), 4)) + 1, dtype=float)
 
 
@@ -117,6 +117,8 @@ def fit_constant(kind: str, x, skill, ratio, *, n_s: int, alpha: float, S: float
     if np.any(skill != np.round(skill)) or np.any(skill < 1) or np.any(skill > n_s):
         raise ArgumentError(f"skill indices must be integers in [1, {n_s}] (n_s={n_s})")
     skill = skill.astype(int)
+    if n_s == 1:
+        average = False  # P_s(1) = 1: d_1 = D exactly, the binomial average is the identity
     if kind != "time":
         x = np.round(x)
     cands = _candidates(kind, x)
@@ -216,7 +218,7 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
                            R0=R0, eta=eta, rng=rng, n_boot=n_boot)
         out["fit"] = vars(fit)
         mean = R5.mean(axis=0)
-        fine = np.linspace(0, 20 * steps5[-1], 200001)
+        fine = np.concatenate([[0.0], np.geomspace(1.0, 1e3 * steps5[-1], 400001)])
         skills = []
         for k in range(1, target + 1):
             pred = predict("time", steps5, k=k, value=fit.value, n_s=target, alpha=spec.alpha, S=spec.S, R0=R0, eta=eta)
@@ -231,7 +233,7 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
         out["emergence_order"] = [s["k"] for s in sorted(skills, key=lambda s: (np.isnan(s["step_half_measured"]),
                                                                                  s["step_half_measured"]))
                                   if np.isfinite(s["step_half_measured"])]
-        out["in_frequency_order"] = bool(np.all(np.isfinite(measured)) and np.all(np.diff(measured) > 0))
+        out.update(_order(measured))
         return out
     attr = "D" if kind == "data" else "width"
     one = _group(results, 1, lambda r: getattr(r, attr))
@@ -258,5 +260,15 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
     # Order in which the skills reach R/S = 0.5 as the resource grows (measured seed mean).
     half = [crossing(xs, mean[:, k], 0.5) for k in range(target)]
     out["resource_half_measured"] = half
-    out["in_frequency_order"] = bool(np.all(np.isfinite(half)) and np.all(np.diff(half) > 0))
+    out.update(_order(half))
     return out
+
+
+def _order(half) -> dict:
+    """``skills_emerged`` (reach R/S = 0.5 within the measured range) and whether they are
+    skills 1..j reaching it at strictly increasing resource (``in_frequency_order``)."""
+    half = np.asarray(half, dtype=float)
+    emerged = np.flatnonzero(np.isfinite(half))
+    prefix = emerged.size > 0 and np.array_equal(emerged, np.arange(emerged.size))
+    return {"skills_emerged": [int(k) + 1 for k in emerged],
+            "in_frequency_order": bool(prefix and np.all(np.diff(half[emerged]) > 0))}

@@ -173,12 +173,12 @@ PRESETS: dict[str, dict[str, ExperimentSpec]] = {
                                eval_every=50, eval_samples=4000, seeds=(0, 1, 2)),
         "data": ExperimentSpec("data", n_b=16, width=128, batch=500, steps=16000, lr=0.05, init_std=0.01,
                                halve_every=5000, eval_every=2000, eval_samples=4000, seeds=(0, 1),
-                               D_values={"1": (25, 50, 100, 150, 200, 300, 400, 800),
+                               D_values={"1": (50, 100, 150, 200, 300, 400, 600),
                                          "5": (250, 500, 1000, 2000, 4000, 8000, 16000)}),
-        "parameter": ExperimentSpec("parameter", n_b=16, batch=1000, steps=4000, lr=1e-2, init_std=0.05,
-                                    optimizer="adam", weight_decay=5e-5, eval_every=1000, eval_samples=4000,
-                                    seeds=(0, 1, 2),
-                                    widths={"1": (1, 2, 3, 4, 6, 8), "5": (1, 2, 4, 6, 8, 12, 16, 20)}),
+        "parameter": ExperimentSpec("parameter", n_b=16, batch=500, steps=16000, lr=1e-3, init_std=0.05,
+                                    optimizer="adam", weight_decay=5e-5, eval_every=4000, eval_samples=4000,
+                                    seeds=(0, 1), widths={"1": (1, 2, 3, 4, 5, 6, 8, 10),
+                                                          "5": (2, 4, 6, 8, 12, 16, 20, 28, 40)}),
     },
 }
 

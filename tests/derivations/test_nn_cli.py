@@ -1,0 +1,121 @@
+"""``emergence nn``, ``emergence calibrate`` and the ``networks`` figure set as a user runs them."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from derivations.cli import main
+from numeric_check.emergence import data_emergence
+
+
+def run(*args, cwd=None, env=None):
+    proc = subprocess.run([sys.executable, "-m", "derivations.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_nn_runs_resumes_and_refuses_another_configuration(tmp_path, capsys):
+    out = tmp_path / "time"
+    args = ["nn", "time", "--preset", "quick", "--steps", "60", "--seeds", "0", "--width", "16", "--jobs", "1",
+            "-o", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "fitted B2" in text and "emergence order" in text
+    assert (out / "summary.json").exists() and (out / "runs" / "ns5_seed0.jsonl").exists()
+    before = (out / "runs" / "ns5_seed0.jsonl").read_text()
+    assert main(args) == 0  # same command: reads back, trains nothing
+    assert (out / "runs" / "ns5_seed0.jsonl").read_text() == before
+    code, _, err = run(*args[:5], "70", *args[6:])
+    assert code == 2 and err.startswith("emergence: error:") and "different configuration" in err
+    assert len(err.strip().splitlines()) == 1
+    assert (out / "runs" / "ns5_seed0.jsonl").read_text() == before
+
+
+@pytest.mark.parametrize("extra, match", [
+    (["--preset", "huge"], "--preset"), (["--steps", "0"], "--steps"), (["--width", "0"], "--width"),
+    (["--batch", "-3"], "--batch"), (["--lr", "0"], "--lr"), (["--lr", "nan"], "--lr"),
+    (["--seeds", "a,b"], "--seeds"), (["--jobs", "0"], "jobs"),
+])
+def test_nn_bad_input_is_one_line_exit_2(extra, match, tmp_path):
+    code, out, err = run("nn", "data", *extra, "-o", str(tmp_path / "x"))
+    assert code == 2, err
+    assert err.startswith("emergence: error:") and match in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x" / "runs").exists()
+
+
+def _write(path, rows, header=True):
+    lines = (["resource,skill,R/S"] if header else []) + [",".join(map(str, r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_calibrate_data_recovers_Dc_and_predicts(tmp_path, capsys):
+    D = np.arange(50, 1500, 50)
+    R = data_emergence(D, k=1, alpha=0.6, n_s=1, Dc=800, law="eq17")
+    _write(tmp_path / "m.csv", [(d, 1, r) for d, r in zip(D, R)])
+    assert main(["calibrate", "--kind", "data", "--csv", str(tmp_path / "m.csv"), "--law", "eq17"]) == 0
+    out = capsys.readouterr().out
+    assert "D_c (eq17 law) = 800 ±" in out and "k=5" in out
+
+
+def test_calibrate_time_and_width(tmp_path, capsys):
+    _write(tmp_path / "w.csv", [(n, 1, min(n / 3, 1)) for n in range(1, 10)])
+    assert main(["calibrate", "--kind", "parameter", "--csv", str(tmp_path / "w.csv")]) == 0
+    assert "N_c = 3 ±" in capsys.readouterr().out
+    T = np.arange(0, 2000, 20)
+    R = 1 / (1 + (5 / 1e-3 - 1) * np.exp(-2 * 0.1 * 0.05 * 5 * T))
+    _write(tmp_path / "t.csv", [(t, 1, r) for t, r in zip(T, R)], header=False)
+    assert main(["calibrate", "--kind", "time", "--csv", str(tmp_path / "t.csv"), "--lr", "0.05",
+                 "--r0", "1e-3"]) == 0
+    out = capsys.readouterr().out
+    assert "B2 = 0.0500" in out and "k=2" in out
+
+
+@pytest.mark.parametrize("content, match", [
+    ("resource,skill,R/S\n10,1,0.5\n20,1\n", "line 3: expected 3 columns"),
+    ("10,1,0.5\n20,1,abc\n", "line 2: not numbers"),
+    ("10,1,0.5\n20,0,0.5\n", "line 2: skill index"),
+    ("10,1,0.5\n-5,1,0.5\n", "line 2: resource"),
+    ("10,1,0.5\n20,1.5,0.5\n", "line 2: skill index"),
+    ("10,1,inf\n20,1,0.5\n", "line 1: values must be finite"),
+    ("resource,skill,R/S\n", "at least 2 data rows"),
+    ("10,3,0.5\n20,3,0.6\n", "skill indices"),
+])
+def test_calibrate_rejects_malformed_csv_with_the_line(content, match, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    code, _, err = run("calibrate", "--kind", "parameter", "--csv", str(path))
+    assert code == 2 and match in err and err.startswith("emergence: error:")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_calibrate_unreadable_csv(tmp_path):
+    code, _, err = run("calibrate", "--kind", "time", "--csv", str(tmp_path / "missing.csv"))
+    assert code == 2 and "cannot be read" in err
+    (tmp_path / "bin.csv").write_bytes(b"\xff\xfe\x00\x81")
+    code, _, err = run("calibrate", "--kind", "time", "--csv", str(tmp_path / "bin.csv"))
+    assert code == 2 and "cannot be read" in err
+
+
+def test_networks_figures_without_results_make_nothing(tmp_path):
+    import os
+
+    env = {**os.environ, "EMERGENCE_NN_RESULTS": str(tmp_path / "none")}
+    code, out, err = run("figures", "networks", "-o", str(tmp_path / "figs"), env=env)
+    assert code == 0 and "no saved MLP results" in err
+    assert not list((tmp_path / "figs").glob("*.png"))
+
+
+def test_networks_figures_from_saved_results(tmp_path, monkeypatch):
+    from derivations.figures import get_figure_set
+    from dataclasses import replace
+    from numeric_check.nn_experiments import PRESETS, run_experiment
+
+    root = tmp_path / "nn"
+    spec = replace(PRESETS["quick"]["parameter"], steps=40, eval_every=20, seeds=(0, 1), eval_samples=200,
+                   widths={"1": (1, 2, 3), "5": (2, 4)})
+    run_experiment(spec, root / "parameter-quick")
+    monkeypatch.setenv("EMERGENCE_NN_RESULTS", str(root))
+    figures = get_figure_set("networks").make(tmp_path / "figs")
+    assert [f.png.name for f in figures] == ["networks_fig1.png", "networks_fig11.png"]
+    assert all(f.png.stat().st_size > 1000 and f.pdf.exists() for f in figures)
