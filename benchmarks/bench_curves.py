@@ -9,7 +9,7 @@ relative difference above 1e-10.
 Run from the repository root::
 
     python3 benchmarks/bench_curves.py                  # print the table
-    python3 benchmarks/bench_curves.py --write docs/benchmarks_curves.md
+    python3 benchmarks/bench_curves.py --write /tmp/curves-section.md  (then replace the section in docs/benchmarks.md)
 """
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def markdown(rows, ok):
         "3-12 s in different runs), so the Fig. 3 speed-ups (23-65x seen) meet the 20x target with a",
         "thin margin; Fig. 2 is far above it.",
         "",
-        "Reproduce: `python3 benchmarks/bench_curves.py --write docs/benchmarks_curves.md`",
+        "Reproduce: `python3 benchmarks/bench_curves.py --write FILE` writes this section to FILE, to paste into docs/benchmarks.md",
         "",
     ]
     return "\n".join(header + rows + footer)
