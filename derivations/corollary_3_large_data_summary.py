@@ -106,7 +106,7 @@ def claim() -> Claim:
                      r"$\log(S/r)>2/\zeta(\alpha+1)$, e.g.\ $r<Se^{-2}$; otherwise $S/r$ is bounded and the bounds hold with "
                      r"another constant. Our check uses $r=0.01S$.")
     return Claim(id="corollary-3", title="Large-data summary: Theta(max(N^-alpha, T^(-alpha/(alpha+1))))",
-                 equations=("230", "231", "232"), statement=stmt, steps=steps,
+                 equations=("230", "231", "232"), statement=stmt, steps=steps, formula=_derived(),
                  check_symbolic=_check_symbolic, check_numeric=_check_numeric,
                  section="Scaling laws: prefactors and rigorous results",
                  assumptions=r"$D\gg NT^2,T^3$, $n_s\gg N^{1+\epsilon}$, $r=\min_k\mathcal{R}_k(0)>0$; $N,T\to\infty$.",

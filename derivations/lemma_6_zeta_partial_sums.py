@@ -115,7 +115,7 @@ def claim() -> Claim:
     )
     return Claim(id="lemma-6", title="Partial sums of k^-sigma (Montgomery-Vaughan)", equations=("149", "150"),
                  statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: prefactors and rigorous results",
+                 section="Scaling laws: prefactors and rigorous results", formula=stmt.rhs.removeO(),
                  assumptions=r"$N$ a positive integer, $\sigma\ge\tfrac12$, $\sigma\ne1$ (Eq.~149); $\sigma=1$ (Eq.~150).",
                  summary=r"$\sum_{k\le N}k^{-\sigma}=\zeta(\sigma)+\frac{N^{1-\sigma}}{1-\sigma}+\tfrac12N^{-\sigma}+O(N^{-\sigma-1})$; "
                          r"used for Eq.~158 ($\sigma=(\alpha+1)/2$) and Eq.~163 ($\sigma=\alpha+1$).")

@@ -14,7 +14,7 @@ from derivations.scaling_common import ZETA, same
 from derivations.scaling_sums import skill_loss
 from numeric_check.curves import time_curve
 from symbolic import constants
-from symbolic.symbols import S, T, alpha, describe, eta, k
+from symbolic.symbols import S, T, alpha, describe, eta
 
 __all__ = ["claim", "kappa"]
 
