@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
-from sympy.printing.pycode import PythonCodePrinter
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
+from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+from sympy.printing.pycode import MpmathPrinter, PythonCodePrinter
 
 from numeric_check.validation import ArgumentError
 from symbolic.symbols import LATEX_NAMES, MEANINGS
@@ -54,22 +55,56 @@ def _plain(expr: sp.Basic) -> tuple[sp.Basic, list[sp.Symbol], list[str]]:
     return expr.xreplace(dict(zip(args, plain))), args, [p.name for p in plain]
 
 
+# Printers tried in order for each code format, with the imports their output needs: the plain
+# one first; a formula with special functions (zeta, incomplete gamma, polylog) falls back to
+# mpmath (Python) or scipy.special (NumPy).
+_CODE_PRINTERS = {
+    "python": ((PythonCodePrinter, "import math", {}),
+               (MpmathPrinter, "import mpmath", {"zeta": "mpmath.zeta", "polylog": "mpmath.polylog"})),
+    "numpy": ((NumPyPrinter, "import numpy", {}),
+              (SciPyPrinter, "import numpy\nimport scipy.special", {"zeta": "scipy.special.zeta"})),
+}
+
+
+def _unsupported(exc: Exception) -> str:
+    """The name of what a printer could not print, from its error message."""
+    text = str(exc).split("\n")[0]
+    name = text.rsplit(":", 1)[-1].strip()
+    return name if name and "<" not in name and len(name) < 40 else "a part"
+
+
+def _code(body: sp.Basic, fmt: str, name: str) -> tuple[str, str]:
+    missing = []
+    for printer, imports, functions in _CODE_PRINTERS[fmt]:
+        try:
+            settings = {"fully_qualified_modules": True, "user_functions": functions}
+            return imports, printer(settings).doprint(body)
+        except (PrintMethodNotImplementedError, NotImplementedError) as exc:
+            missing.append(_unsupported(exc))
+    raise ArgumentError(f"--to {fmt} cannot express {missing[-1]} in {name}'s formula; "
+                        "use --to latex or --to json (or python/numpy for special functions)")
+
+
 def export(expr: sp.Basic, fmt: str, *, name: str = "formula", description: str = "") -> str:
-    """``expr`` as source text in ``fmt`` (one of :data:`FORMATS`)."""
+    """``expr`` as source text in ``fmt`` (one of :data:`FORMATS`).
+
+    A formula a format cannot express (e.g. ``zeta`` in C, or an unevaluated function) raises
+    :class:`ArgumentError` naming what is missing.
+    """
     if fmt not in FORMATS:
         raise ArgumentError(f"--to must be one of {', '.join(FORMATS)}; got {fmt!r}")
     body, symbols, params = _plain(expr)
     doc = description or str(expr)
-    if fmt == "python":
-        code = PythonCodePrinter({"fully_qualified_modules": True}).doprint(body)
-        return (f"# {_HEADER}\nimport math\n\ndef {name}({', '.join(params)}):\n"
-                f'    """{doc}"""\n    return {code}\n')
-    if fmt == "numpy":
-        code = NumPyPrinter({"fully_qualified_modules": True}).doprint(body)
-        return (f"# {_HEADER}\nimport numpy\n\ndef {name}({', '.join(params)}):\n"
+    if fmt in _CODE_PRINTERS:
+        imports, code = _code(body, fmt, name)
+        return (f"# {_HEADER}\n{imports}\n\ndef {name}({', '.join(params)}):\n"
                 f'    """{doc}"""\n    return {code}\n')
     if fmt == "c":
-        code = sp.ccode(body, standard="C99")
+        try:
+            code = sp.ccode(body, standard="C99")
+        except (PrintMethodNotImplementedError, NotImplementedError) as exc:
+            raise ArgumentError(f"--to c cannot express {_unsupported(exc)} in {name}'s formula; use --to python "
+                                "(mpmath), numpy (scipy.special), latex or json") from None
         signature = ", ".join(f"double {p}" for p in params)
         return (f"/* {_HEADER} */\n#include <math.h>\n\n/* {doc} */\n"
                 f"double {name}({signature}) {{\n    return {code};\n}}\n")
