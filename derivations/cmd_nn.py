@@ -1,4 +1,5 @@
-"""``emergence nn time|data|parameter``: train the two-layer MLP and calibrate the extended model.
+"""``emergence nn time|data|parameter|transformer``: train the two-layer MLP and calibrate the
+extended model, or train the K.2 transformer (optional PyTorch extra) and fit ``tau_emerge(k)``.
 
 Results go to ``results/nn/<experiment>-<preset>/`` unless ``-o`` says otherwise; the same
 command resumes a killed run; ``--force`` starts the folder over. After training it prints the
@@ -20,6 +21,7 @@ import numpy as np
 from numeric_check.files import atomic_write_text
 from numeric_check.nn_calibration import analyse
 from numeric_check.nn_experiments import EXPERIMENTS, PRESETS, run_experiment
+from numeric_check.transformer import TRANSFORMER_PRESETS, analyse_transformer, run_transformer
 from numeric_check.validation import ArgumentError
 
 __all__ = ["add_parser", "run", "DEFAULT_ROOT"]
@@ -43,12 +45,14 @@ def _seeds(text: str) -> tuple[int, ...]:
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("nn", help="train the 2-layer MLP on sparse parity: time, data or width emergence")
-    p.add_argument("experiment", choices=EXPERIMENTS, help="which resource grows")
+    p = subparsers.add_parser("nn", help="train the 2-layer MLP on sparse parity: time, data or width emergence; "
+                                         "or the transformer (time emergence, needs torch)")
+    p.add_argument("experiment", choices=EXPERIMENTS + ("transformer",),
+                   help="which resource grows (MLP), or transformer (K.2, time)")
     p.add_argument("--preset", default="quick", help="paper (K.1 settings) or quick (<= 10 min on 2 cores); default quick")
     p.add_argument("--seeds", help="seeds, e.g. 0,1,2 or 0-9 (default: the preset's)")
     p.add_argument("--steps", type=int, help="override the preset's number of steps")
-    p.add_argument("--width", type=int, help="override the hidden width (time and data)")
+    p.add_argument("--width", type=int, help="override the hidden width (time and data; transformer: embedding dimension)")
     p.add_argument("--batch", type=int, help="override the batch size")
     p.add_argument("--lr", type=float, help="override the learning rate")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
@@ -61,7 +65,8 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     if args.preset not in PRESETS:
         raise ArgumentError(f"--preset must be one of {', '.join(PRESETS)}; got {args.preset!r}")
-    spec = PRESETS[args.preset][args.experiment]
+    transformer = args.experiment == "transformer"
+    spec = TRANSFORMER_PRESETS[args.preset] if transformer else PRESETS[args.preset][args.experiment]
     changes = {}
     if args.seeds is not None:
         changes["seeds"] = _seeds(args.seeds)
@@ -72,9 +77,11 @@ def run(args) -> int:
                 raise ArgumentError(f"--{name} must be an integer >= 1, got {value}")
             if name == "lr" and not (math.isfinite(value) and value > 0):
                 raise ArgumentError(f"--lr must be a finite number > 0, got {value}")
-            changes[name] = value
+            changes["d_model" if transformer and name == "width" else name] = value
     spec = replace(spec, **changes)
     folder = Path(args.output) if args.output else DEFAULT_ROOT / f"{args.experiment}-{args.preset}"
+    if transformer:
+        return _run_transformer(args, spec, folder)
     start = time.perf_counter()
     spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs,
                                    log=log.info if log.isEnabledFor(logging.INFO) else None)
@@ -86,6 +93,40 @@ def run(args) -> int:
           f"({seconds:.0f} s this call)")
     print(format_summary(summary))
     return 0
+
+
+def _run_transformer(args, spec, folder: Path) -> int:
+    start = time.perf_counter()
+    spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs,
+                                    log=log.info if log.isEnabledFor(logging.INFO) else None)
+    seconds = time.perf_counter() - start
+    summary = analyse_transformer(spec, results)
+    summary["seconds_this_call"] = round(seconds, 1)
+    atomic_write_text(folder / "summary.json", json.dumps(summary, indent=1) + "\n", name="summary")
+    print(f"transformer time emergence, preset {args.preset}: {len(results)} runs in {folder} "
+          f"({seconds:.0f} s this call)")
+    print(format_transformer_summary(summary))
+    return 0
+
+
+def format_transformer_summary(summary: dict) -> str:
+    """The printed report of :func:`numeric_check.transformer.analyse_transformer`'s dict."""
+    if "missing" in summary:
+        return f"no analysis: {summary['missing']}"
+    lines = [f"tau_emerge(k) = first step with R_k/S >= {summary['threshold']} (mean ± sd over "
+             f"{len(summary['seeds'])} seeds):"]
+    for k, (m, sd) in enumerate(zip(summary["tau_mean"], summary["tau_sd"]), start=1):
+        lines.append(f"  k={k}: " + (f"{m:.0f} ± {sd:.0f}" if m is not None else "not reached in every seed"))
+    lines.append(f"skills in frequency order in every seed: {'yes' if summary['in_frequency_order'] else 'no'}")
+    fit = summary["fit"]
+    if "exponent" in fit:
+        per_seed = summary.get("exponent_seed_sd", float("nan"))
+        lines.append(f"power-law fit tau_emerge ∝ k^p: p = {fit['exponent']:.3f} ± {fit['se']:.3f} (least squares in "
+                     f"log-log over {fit['n_points']} points; per-seed fits {summary['exponent_seed_mean']:.3f} "
+                     f"± {per_seed:.3f} sd); alpha+1 = {summary['alpha_plus_1']:.3g}")
+    else:
+        lines.append(f"no power-law fit: {fit['missing']}")
+    return "\n".join(lines)
 
 
 def _fit_line(fit: dict) -> str:
