@@ -48,7 +48,7 @@ from numeric_check.mlp import MLP, SGD, Adam, halving_schedule
 from numeric_check.validation import ArgumentError, integer, positive
 
 __all__ = ["ExperimentSpec", "RunSpec", "PRESETS", "EXPERIMENTS", "runs_of", "run_experiment",
-           "train_run", "load_results", "RunResult", "fill_inputs", "check_spec", "run_parallel"]
+           "train_run", "load_results", "read_config", "RunResult", "fill_inputs", "check_spec", "run_parallel"]
 
 EXPERIMENTS = ("time", "data", "parameter")
 _FORMAT = 1
@@ -448,22 +448,38 @@ def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: i
     return load_results(folder)
 
 
-def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
-    """The spec and the measured runs (complete or not) saved in ``folder``."""
-    folder = Path(folder)
-    path = folder / "config.json"
+def read_config(folder, build, command: str):
+    """The spec saved in ``folder/config.json``, made by ``build(config_dict)``.
+
+    A missing file, bad JSON, or missing or mistyped entries give one :class:`ArgumentError`
+    naming the folder and the command that writes it (shared by the MLP and transformer runs).
+    """
+    path = Path(folder) / "config.json"
     if not path.exists():
-        raise ArgumentError(f"results folder {str(folder)!r} has no config.json (run 'emergence nn' first)")
+        raise ArgumentError(f"results folder {str(folder)!r} has no config.json (run '{command}' first)")
     try:
         config = json.loads(path.read_text())
-    except json.JSONDecodeError:
-        raise ArgumentError(f"results folder {str(folder)!r} has an unreadable config.json") from None
-    config.pop("format", None)
+        config.pop("format", None)
+        return build(config)
+    except ArgumentError:
+        raise
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        raise ArgumentError(f"results folder {str(folder)!r} does not hold results of '{command}' "
+                            "(config.json is unreadable or incomplete)") from None
+
+
+def _spec_from_config(config: dict) -> ExperimentSpec:
     config["n_s_values"] = tuple(config["n_s_values"])
     config["seeds"] = tuple(config["seeds"])
     config["D_values"] = {k: tuple(v) for k, v in config["D_values"].items()}
     config["widths"] = {k: tuple(v) for k, v in config["widths"].items()}
-    spec = ExperimentSpec(**config)
+    return ExperimentSpec(**config)
+
+
+def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
+    """The spec and the measured runs (complete or not) saved in ``folder``."""
+    folder = Path(folder)
+    spec = read_config(folder, _spec_from_config, "emergence nn")
     results = []
     for run in runs_of(spec):
         lines = _read_lines(_paths(folder, run)[0])

@@ -52,7 +52,7 @@ import numpy as np
 from numeric_check.data import SparseParity
 from numeric_check.files import atomic_write_bytes, atomic_write_text
 from numeric_check.nn_calibration import crossing
-from numeric_check.nn_experiments import RunResult, _prepare, _read_lines, fill_inputs, run_parallel
+from numeric_check.nn_experiments import RunResult, _prepare, _read_lines, fill_inputs, read_config, run_parallel
 from numeric_check.validation import ArgumentError, integer, open_interval, positive
 
 __all__ = ["TransformerSpec", "TRANSFORMER_PRESETS", "token_count", "require_torch", "build_model",
@@ -355,16 +355,8 @@ def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs:
 def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
     """The spec and the measured runs (complete or not) saved in ``folder``."""
     folder = Path(folder)
-    path = folder / "config.json"
-    if not path.exists():
-        raise ArgumentError(f"results folder {str(folder)!r} has no config.json (run 'emergence nn transformer' first)")
-    try:
-        config = json.loads(path.read_text())
-        config.pop("format", None)
-        config["seeds"] = tuple(config["seeds"])
-        spec = check_transformer_spec(TransformerSpec(**config))
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise ArgumentError(f"results folder {str(folder)!r} does not hold transformer results") from None
+    spec = read_config(folder, lambda config: check_transformer_spec(
+        TransformerSpec(**{**config, "seeds": tuple(config["seeds"])})), "emergence nn transformer")
     results = []
     for seed in spec.seeds:
         lines = _read_lines(_paths(folder, seed)[0])

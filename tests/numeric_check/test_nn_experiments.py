@@ -151,3 +151,13 @@ def test_crossing_and_bad_calibration_input():
         fit_constant("speed", [1, 2], [1, 1], [0.0, 0.5], n_s=1, alpha=0.6, rng=np.random.default_rng(0))
     with pytest.raises(ArgumentError, match="finite"):
         fit_constant("data", [1, 2], [1, 1], [0.0, np.nan], n_s=1, alpha=0.6, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("content", ['{"kind": "time"}', "not json", '{"n_s_values": 5}'])
+def test_malformed_results_folder_is_one_error(tmp_path, content):
+    """A config.json with missing or mistyped entries is an ArgumentError, never a traceback."""
+    from numeric_check.nn_experiments import load_results
+
+    (tmp_path / "config.json").write_text(content)
+    with pytest.raises(ArgumentError, match="does not hold results"):
+        load_results(tmp_path)
