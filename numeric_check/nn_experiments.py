@@ -48,7 +48,7 @@ from numeric_check.mlp import MLP, SGD, Adam, halving_schedule
 from numeric_check.validation import ArgumentError, integer, positive
 
 __all__ = ["ExperimentSpec", "RunSpec", "PRESETS", "EXPERIMENTS", "runs_of", "run_experiment",
-           "train_run", "load_results", "read_config", "RunResult", "fill_inputs", "check_spec", "run_parallel"]
+           "train_run", "load_results", "read_config", "prepare_folder", "result_from_lines", "RunResult", "fill_inputs", "check_spec", "run_parallel"]
 
 EXPERIMENTS = ("time", "data", "parameter")
 _FORMAT = 1
@@ -231,8 +231,9 @@ class RunResult:
     done: bool
 
 
-def _paths(folder: Path, run: RunSpec):
-    return folder / "runs" / f"{run.name}.jsonl", folder / "runs" / f"{run.name}.npz"
+def _paths(folder: Path, name: str):
+    """The measurements (JSON lines) and training state (.npz) of run ``name`` in ``folder``."""
+    return folder / "runs" / f"{name}.jsonl", folder / "runs" / f"{name}.npz"
 
 
 def _evaluate(net: MLP, xa_eval: np.ndarray, g_eval: np.ndarray, n_s: int, S: float):
@@ -270,7 +271,7 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
     spec = run.spec
     folder = Path(folder)
     (folder / "runs").mkdir(parents=True, exist_ok=True)
-    lines_path, state_path = _paths(folder, run)
+    lines_path, state_path = _paths(folder, run.name)
     lines = _read_lines(lines_path)
     if lines and lines[-1].get("done"):
         return _as_result(run, lines)
@@ -361,7 +362,12 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
 
 
 def _as_result(run: RunSpec, lines: list[dict]) -> RunResult:
-    return RunResult(run.name, run.n_s, run.seed, run.width, run.D,
+    return result_from_lines(run.name, run.n_s, run.seed, run.width, run.D, lines)
+
+
+def result_from_lines(name: str, n_s: int, seed: int, width: int, D, lines: list[dict]) -> RunResult:
+    """A :class:`RunResult` from a run's saved JSON lines (MLP and transformer runs alike)."""
+    return RunResult(name, n_s, seed, width, D,
                      steps=np.array([line["step"] for line in lines]),
                      R=np.array([line["R"] for line in lines], dtype=np.float64),
                      L=np.array([line["L"] for line in lines], dtype=np.float64),
@@ -370,7 +376,17 @@ def _as_result(run: RunSpec, lines: list[dict]) -> RunResult:
 
 
 # ------------------------------------------------------------------------- experiments
-def _prepare(spec: ExperimentSpec, folder: Path, force: bool) -> None:
+def prepare_folder(spec, folder, force: bool) -> Path:
+    """Make ``folder`` ready for ``spec``'s runs and return it as a Path.
+
+    A file in its place, an unreadable config.json, another configuration, or a non-empty folder
+    without config.json are refused (one ArgumentError) unless ``force``, which also deletes old
+    run files. ``spec`` is any spec with ``as_json()`` (MLP experiments and transformer runs).
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ArgumentError(f"results folder {str(folder)!r} is a file")
+    folder.mkdir(parents=True, exist_ok=True)
     config = {"format": _FORMAT, **spec.as_json()}
     path = folder / "config.json"
     if path.exists():
@@ -384,7 +400,7 @@ def _prepare(spec: ExperimentSpec, folder: Path, force: bool) -> None:
             raise ArgumentError(f"results folder {str(folder)!r} holds a different configuration "
                                 f"(differs in: {', '.join(differ)}); use another -o or --force")
         if saved == config and not force:
-            return
+            return folder
     elif folder.exists() and any(folder.iterdir()) and not force:
         raise ArgumentError(f"results folder {str(folder)!r} is not empty and has no config.json; "
                             "use another -o or --force")
@@ -393,6 +409,7 @@ def _prepare(spec: ExperimentSpec, folder: Path, force: bool) -> None:
             if p.suffix in (".jsonl", ".npz"):
                 p.unlink()
     atomic_write_text(path, json.dumps(config, indent=1) + "\n", name="config.json")
+    return folder
 
 
 def _worker(args):
@@ -434,11 +451,7 @@ def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: i
     """
     check_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ArgumentError(f"results folder {str(folder)!r} is a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    _prepare(spec, folder, force)
+    folder = prepare_folder(spec, folder, force)
     runs = runs_of(spec)
     if jobs == 1:
         for run in runs:
@@ -482,7 +495,7 @@ def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
     spec = read_config(folder, _spec_from_config, "emergence nn")
     results = []
     for run in runs_of(spec):
-        lines = _read_lines(_paths(folder, run)[0])
+        lines = _read_lines(_paths(folder, run.name)[0])
         if lines:
             results.append(_as_result(run, lines))
     return spec, results

@@ -52,7 +52,8 @@ import numpy as np
 from numeric_check.data import SparseParity
 from numeric_check.files import atomic_write_bytes, atomic_write_text
 from numeric_check.nn_calibration import crossing
-from numeric_check.nn_experiments import RunResult, _prepare, _read_lines, fill_inputs, read_config, run_parallel
+from numeric_check.nn_experiments import (RunResult, _paths, _read_lines, fill_inputs, prepare_folder, read_config,
+                                          result_from_lines, run_parallel)
 from numeric_check.validation import ArgumentError, integer, open_interval, positive
 
 __all__ = ["TransformerSpec", "TRANSFORMER_PRESETS", "token_count", "require_torch", "build_model",
@@ -218,17 +219,8 @@ def tokens(bits):
 
 
 # ------------------------------------------------------------------------- one run
-def _paths(folder: Path, seed: int):
-    return folder / "runs" / f"seed{seed}.jsonl", folder / "runs" / f"seed{seed}.npz"
-
-
 def _as_result(spec: TransformerSpec, seed: int, lines: list[dict]) -> RunResult:
-    return RunResult(f"seed{seed}", spec.n_s, seed, spec.d_model, None,
-                     steps=np.array([line["step"] for line in lines]),
-                     R=np.array([line["R"] for line in lines], dtype=np.float64),
-                     L=np.array([line["L"] for line in lines], dtype=np.float64),
-                     train_loss=np.array([line["train_loss"] for line in lines], dtype=np.float64),
-                     done=bool(lines and lines[-1].get("done")))
+    return result_from_lines(f"seed{seed}", spec.n_s, seed, spec.d_model, None, lines)
 
 
 def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None) -> RunResult:
@@ -238,7 +230,7 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     torch = require_torch()
     folder = Path(folder)
     (folder / "runs").mkdir(parents=True, exist_ok=True)
-    lines_path, state_path = _paths(folder, seed)
+    lines_path, state_path = _paths(folder, f"seed{seed}")
     lines = _read_lines(lines_path)
     if lines and lines[-1].get("done"):
         return _as_result(spec, seed, lines)
@@ -339,11 +331,7 @@ def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs:
     check_transformer_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
     require_torch()
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ArgumentError(f"results folder {str(folder)!r} is a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    _prepare(spec, folder, force)
+    folder = prepare_folder(spec, folder, force)
     if jobs == 1:
         for seed in spec.seeds:
             train_transformer_run(spec, seed, folder, log=log)
@@ -359,7 +347,7 @@ def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
         TransformerSpec(**{**config, "seeds": tuple(config["seeds"])})), "emergence nn transformer")
     results = []
     for seed in spec.seeds:
-        lines = _read_lines(_paths(folder, seed)[0])
+        lines = _read_lines(_paths(folder, f"seed{seed}")[0])
         if lines:
             results.append(_as_result(spec, seed, lines))
     return spec, results
