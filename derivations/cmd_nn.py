@@ -87,11 +87,16 @@ def run(args) -> int:
                                    log=log.info if log.isEnabledFor(logging.INFO) else None)
     seconds = time.perf_counter() - start
     summary = analyse(spec, results, rng=np.random.default_rng(0))
+    return _report(folder, summary, seconds, f"{args.experiment} emergence, preset {args.preset}", len(results),
+                   format_summary)
+
+
+def _report(folder: Path, summary: dict, seconds: float, headline: str, n_runs: int, formatter) -> int:
+    """Save ``summary.json`` (with this call's time) beside the runs and print the summary."""
     summary["seconds_this_call"] = round(seconds, 1)
     atomic_write_text(folder / "summary.json", json.dumps(summary, indent=1) + "\n", name="summary")
-    print(f"{args.experiment} emergence, preset {args.preset}: {len(results)} runs in {folder} "
-          f"({seconds:.0f} s this call)")
-    print(format_summary(summary))
+    print(f"{headline}: {n_runs} runs in {folder} ({seconds:.0f} s this call)")
+    print(formatter(summary))
     return 0
 
 
@@ -101,12 +106,8 @@ def _run_transformer(args, spec, folder: Path) -> int:
                                     log=log.info if log.isEnabledFor(logging.INFO) else None)
     seconds = time.perf_counter() - start
     summary = analyse_transformer(spec, results)
-    summary["seconds_this_call"] = round(seconds, 1)
-    atomic_write_text(folder / "summary.json", json.dumps(summary, indent=1) + "\n", name="summary")
-    print(f"transformer time emergence, preset {args.preset}: {len(results)} runs in {folder} "
-          f"({seconds:.0f} s this call)")
-    print(format_transformer_summary(summary))
-    return 0
+    return _report(folder, summary, seconds, f"transformer time emergence, preset {args.preset}", len(results),
+                   format_transformer_summary)
 
 
 def format_transformer_summary(summary: dict) -> str:
