@@ -1,6 +1,6 @@
 """Benchmark: fast exact loss curves against a plain loop over skills (SPEC §8.4 grids).
 
-Times :mod:`numeric_check.curves` on the grids of the paper's Fig. 2 and Fig. 3 against a
+Times :mod:`numeric_check.closed_forms.curves` on the grids of the paper's Fig. 2 and Fig. 3 against a
 straightforward reference (a Python loop over the skills k = 1..n_s, each step updating the
 whole grid with NumPy), measured in the same run, and prints a markdown table with the seconds,
 the speed-up and the largest relative difference.  Exits 1 if any speed-up is below 20 or any
@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from numeric_check.curves import (  # noqa: E402
+from numeric_check.closed_forms.curves import (  # noqa: E402
     compute_curve,
     data_curve,
     parameter_curve,
@@ -159,7 +159,7 @@ def markdown(rows, ok):
     header = [
         "## Fast exact loss curves",
         "",
-        "`numeric_check.curves` against a plain loop over skills (for k = 1..n_s, update the",
+        "`numeric_check.closed_forms.curves` against a plain loop over skills (for k = 1..n_s, update the",
         "whole grid with NumPy), both in the same run; fast timings are the best of 3 calls.",
         "Fig. 2: n_s = 1e5, S = 1, r = 0.01, eta = 1. Fig. 3: n_s = 5e4, S = 5, r = 0.01, eta = 1,",
         "T log-spaced (1000 points), N in {10, ..., 10000} (12 values). Targets: speed-up >= "

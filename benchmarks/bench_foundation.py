@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from numeric_check.data import SparseParity
-from numeric_check.multilinear import simulate
+from numeric_check.simulation.data import SparseParity
+from numeric_check.simulation.multilinear import simulate
 
 
 def _best(fn, repeat=3):

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from numeric_check.data import SparseParity  # noqa: E402
-from numeric_check.mlp import MLP, SGD  # noqa: E402
-from numeric_check.nn_experiments import PRESETS, fill_inputs, runs_of, train_run  # noqa: E402
+from numeric_check.simulation.data import SparseParity  # noqa: E402
+from numeric_check.networks.mlp import MLP, SGD  # noqa: E402
+from numeric_check.networks.experiments import PRESETS, fill_inputs, runs_of, train_run  # noqa: E402
 
 WIDTH, BATCH, N_S, N_B = 1000, 4000, 5, 32
 

@@ -1,4 +1,4 @@
-"""Time per training step of the K.2 transformer (numeric_check.transformer) on this CPU, at the
+"""Time per training step of the K.2 transformer (numeric_check.networks.transformer) on this CPU, at the
 quick preset's reduced scale and at the paper's scale (embedding 512, 4 heads, batch 5000,
 n_s + n_b = 37 tokens), one step = fresh batch + forward + backward + SGD-momentum update.
 
@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from numeric_check.data import SparseParity  # noqa: E402
-from numeric_check.nn_experiments import fill_inputs  # noqa: E402
-from numeric_check.transformer import (TRANSFORMER_PRESETS, build_model, require_torch,  # noqa: E402
+from numeric_check.simulation.data import SparseParity  # noqa: E402
+from numeric_check.networks.experiments import fill_inputs  # noqa: E402
+from numeric_check.networks.transformer import (TRANSFORMER_PRESETS, build_model, require_torch,  # noqa: E402
                                        token_count, tokens)
 
 

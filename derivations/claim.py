@@ -6,11 +6,15 @@ them a deliberately wrong statement and watch them fail.
 
 Examples
 --------
->>> ok = Agreement(error=1e-4, tolerance=1e-3, reason="Euler step")
+>>> ok = Agreement(error=1e-4, tolerance=1e-3, reason="Euler step", method="simulation")
 >>> ok.passed
 True
->>> Agreement(error=float("nan"), tolerance=1.0, reason="x").passed
+>>> Agreement(error=float("nan"), tolerance=1.0, reason="x", method="exact sum").passed
 False
+>>> Agreement(error=0.0, tolerance=1.0, reason="x", method="guess")
+Traceback (most recent call last):
+...
+ValueError: Agreement.method must be one of simulation, exact sum, quadrature, network run; got 'guess'
 """
 from __future__ import annotations
 
@@ -22,7 +26,12 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-__all__ = ["Step", "Agreement", "PaperNote", "Claim", "CheckResult", "run_checks"]
+__all__ = ["Step", "Agreement", "PaperNote", "Claim", "CheckResult", "run_checks", "METHODS"]
+
+#: How a numeric check gets its numbers, as ``emergence check --json`` reports it (key ``method``):
+#: gradient descent of the model on sampled data; an exact finite sum (or exact expectation);
+#: quadrature or high-precision evaluation (mpmath); a trained neural network.
+METHODS = ("simulation", "exact sum", "quadrature", "network run")
 
 
 @dataclass(frozen=True)
@@ -38,13 +47,19 @@ class Step:
 class Agreement:
     """Outcome of a numeric cross-check: measured ``error`` against ``tolerance``.
 
-    ``details`` holds extra measured numbers (name, value) reported in the LaTeX document.
+    ``details`` holds extra measured numbers (name, value) reported in the LaTeX document;
+    ``method`` (one of :data:`METHODS`) says how the numbers were obtained.
     """
 
     error: float
     tolerance: float
     reason: str
     details: tuple[tuple[str, float], ...] = ()
+    method: str = field(kw_only=True)
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"Agreement.method must be one of {', '.join(METHODS)}; got {self.method!r}")
 
     @property
     def passed(self) -> bool:
@@ -62,27 +77,44 @@ class PaperNote:
     relative_difference: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Claim:
     """A paper result: statement, derivation steps and two checks.
 
     ``statement`` is usually an ``sp.Eq``; ``formula`` (default ``statement.rhs``) is what
-    ``emergence export`` prints. ``section`` groups claims in the LaTeX document.
+    ``emergence export`` prints. ``symbolic_check`` is one sentence saying what
+    ``check_symbolic`` actually does. ``title``, ``equations`` and ``section`` come from the
+    claim's row in :mod:`derivations.registry` when not given (and must match it when given).
     """
 
     id: str
-    title: str
-    equations: tuple[str, ...]
     statement: sp.Basic
     steps: tuple[Step, ...]
     check_symbolic: Callable[[sp.Basic], bool]
     check_numeric: Callable[[sp.Basic, np.random.Generator], Agreement]
-    section: str = "The multilinear model"
+    symbolic_check: str
+    title: str = ""
+    equations: tuple[str, ...] = ()
+    section: str = ""
     assumptions: str = ""
     summary: str = ""
     formula: sp.Basic | None = None
     notes: tuple[PaperNote, ...] = ()
-    glossary: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self):
+        from derivations.registry import REGISTRY
+
+        info = REGISTRY.get(self.id)
+        if info is None:
+            if not (self.title and self.equations and self.section):
+                raise ValueError(f"claim {self.id!r} has no registry row: give title, equations and section")
+            return
+        for name in ("title", "equations", "section"):
+            given = getattr(self, name)
+            if not given:
+                object.__setattr__(self, name, getattr(info, name))
+            elif given != getattr(info, name):
+                raise ValueError(f"claim {self.id!r}: {name} {given!r} differs from its registry row")
 
     @property
     def main_formula(self) -> sp.Basic:
@@ -99,6 +131,7 @@ class CheckResult:
     symbolic: bool
     agreement: Agreement
     seconds: float
+    symbolic_check: str = ""
 
     @property
     def passed(self) -> bool:
@@ -112,6 +145,8 @@ class CheckResult:
             "tolerance": self.agreement.tolerance,
             "passed": self.passed,
             "reason": self.agreement.reason,
+            "method": self.agreement.method,
+            "symbolic_check": self.symbolic_check,
             "details": dict(self.agreement.details),
             "seconds": round(self.seconds, 3),
         }
@@ -142,4 +177,4 @@ def _checks(claim: Claim, seed: int) -> CheckResult:
     start = time.perf_counter()
     symbolic = bool(claim.check_symbolic(claim.statement))
     agreement = claim.check_numeric(claim.statement, np.random.default_rng(seed))
-    return CheckResult(claim.id, symbolic, agreement, time.perf_counter() - start)
+    return CheckResult(claim.id, symbolic, agreement, time.perf_counter() - start, claim.symbolic_check)

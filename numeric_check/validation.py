@@ -1,7 +1,11 @@
-"""Argument validation shared by every public function (NumPy and standard library only).
+"""Argument validation, the error type and atomic file output, shared by every package
+(NumPy and the standard library only; :mod:`symbolic` imports nothing else from
+:mod:`numeric_check`).
 
 Every check raises :class:`ArgumentError` with one line that names the argument and the
 allowed range; the ``emergence`` command turns it into ``emergence: error: ...`` and exit 2.
+Files are written to a temporary file beside the target and renamed, so a reader never sees a
+half-written file and a failed write leaves the old file (if any).
 
 Examples
 --------
@@ -11,11 +15,19 @@ Examples
 Traceback (most recent call last):
 ...
 numeric_check.validation.ArgumentError: eta must be a finite number > 0, got 0
+>>> import tempfile, pathlib
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+>>> atomic_write_text(target, "hello")
+>>> target.read_text()
+'hello'
 """
 from __future__ import annotations
 
 import math
 import numbers
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -26,6 +38,9 @@ __all__ = [
     "open_interval",
     "integer",
     "positive_array",
+    "writable_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
 ]
 
 
@@ -102,3 +117,39 @@ def positive_array(name: str, values, *, dtype=np.float64) -> np.ndarray:
         bad = arr[~(np.isfinite(arr) & (arr > 0))].ravel()[0]
         raise ArgumentError(f"{name} must contain only finite numbers > 0, got {bad!r}")
     return arr
+
+
+# Atomic file output: write to a temporary file beside the target, then rename, so a reader
+# never sees a half-written file and a failed write leaves the old file (if any).
+def writable_path(path, *, name: str = "output") -> Path:
+    """Return ``path`` as a Path if its folder exists (or can be made) and is writable."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise ArgumentError(f"{name} {str(path)!r} is a directory; give a file path")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArgumentError(f"{name} {str(path)!r} cannot be written: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise ArgumentError(f"{name} {str(path)!r} cannot be written: folder is not writable")
+    return path
+
+
+def atomic_write_bytes(path, data: bytes, *, name: str = "output") -> None:
+    """Write ``data`` to ``path`` atomically (temporary file + ``os.replace``)."""
+    path = writable_path(path, name=name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path, text: str, *, name: str = "output") -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"), name=name)

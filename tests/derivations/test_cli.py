@@ -90,7 +90,7 @@ def test_latex_document_and_pdf(tmp_path, capsys):
 
 
 def test_pdf_without_pdflatex_says_so(tmp_path, monkeypatch, capsys):
-    import derivations.latex as latex_module
+    import derivations.document.latex as latex_module
 
     monkeypatch.setattr(latex_module, "find_pdflatex", lambda: None)
     assert main(["latex", "-o", str(tmp_path / "x.tex"), "--pdf"]) == 2

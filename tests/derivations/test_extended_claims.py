@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations import (appendix_g_width3, eq_14_calibration, eq_126_linear_versions, lemma_2_gradient_span,
-                         lemma_3_conservation, proposition_1_dc_shot, proposition_2_nc_width)
+from derivations.extended import (appendix_g_width3, eq_14_calibration, eq_126_linear_versions, lemma_2_gradient_span,
+                                  lemma_3_conservation, proposition_1_dc_shot, proposition_2_nc_width)
 from derivations.cli import main
 from symbolic.extended import Bc, Dc, Nc, paper_eq17, paper_network_flow
 from symbolic.symbols import a, t

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from derivations.latex import claim_latex
+from derivations.document.latex import claim_latex
 from derivations.registry import REGISTRY, get
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from derivations.cli import main
-from numeric_check.emergence import data_emergence
+from numeric_check.closed_forms.emergence import data_emergence
 
 
 def run(*args, cwd=None, env=None):
@@ -107,9 +107,9 @@ def test_networks_figures_without_results_make_nothing(tmp_path):
 
 
 def test_networks_figures_from_saved_results(tmp_path, monkeypatch):
-    from derivations.figures import get_figure_set
+    from derivations.document.figures import get_figure_set
     from dataclasses import replace
-    from numeric_check.nn_experiments import PRESETS, run_experiment
+    from numeric_check.networks.experiments import PRESETS, run_experiment
 
     root = tmp_path / "nn"
     spec = replace(PRESETS["quick"]["parameter"], steps=40, eval_every=20, seeds=(0, 1), eval_samples=200,

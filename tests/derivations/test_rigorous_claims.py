@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations.corollary_4_compute_bound import weights
-from derivations.lemma_6_zeta_partial_sums import harmonic_expansion, sigma
-from derivations.proposition_4_large_d_loss import f_alpha
+from derivations.rigorous.corollary_4_compute_bound import weights
+from derivations.rigorous.lemma_6_zeta_partial_sums import harmonic_expansion, sigma
+from derivations.rigorous.proposition_4_large_d_loss import f_alpha
 from derivations.registry import get
 from symbolic.scaling import C
 from symbolic.symbols import N, S, T, alpha

@@ -51,7 +51,7 @@ def test_theorem_4_missing_half_of_the_tail_is_caught():
 
 def test_corollary_5_with_the_papers_sign_is_caught():
     # SPEC §10 item 3: lambda^(-alpha/(alpha+1)) instead of lambda^(+alpha/(alpha+1))
-    from derivations.corollary_5_compute_constant import lam_C
+    from derivations.rigorous.corollary_5_compute_constant import lam_C
 
     good = get("corollary-5")
     bad = dataclasses.replace(good, statement=good.statement.subs(lam_C ** (alpha / (alpha + 1)), lam_C ** (-alpha / (alpha + 1))))

@@ -3,9 +3,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from numeric_check.curves import time_curve
-from numeric_check.data import SparseParity, skill_probabilities
-from numeric_check.multilinear import simulate
+from numeric_check.closed_forms.curves import time_curve
+from numeric_check.simulation.data import SparseParity, skill_probabilities
+from numeric_check.simulation.multilinear import simulate
 from symbolic import constants as c
 
 
@@ -19,7 +19,7 @@ def test_sgd_follows_the_exact_curve_and_the_time_law(seed):
     P = skill_probabilities(a, n_s)
     loss_sgd = 0.5 * ((S - run.strength) ** 2 * P).sum(axis=1)          # Eqs. 6, 10 from measured R_k
     loss_exact = time_curve(run.steps.astype(float), alpha=a, S=S, r=r, eta=eta, n_s=n_s)
-    # Euler steps vs gradient flow: |Delta R_k| <= S ln(S/r-1) c_k/8 with c_k = 2 eta P_k S (derivations._numeric),
+    # Euler steps vs gradient flow: |Delta R_k| <= S ln(S/r-1) c_k/8 with c_k = 2 eta P_k S (derivations.checking),
     # so |Delta L| <= sum_k P_k S |Delta R_k| = S^3 ln(S/r-1) eta sum P_k^2 / 4 (about 0.016 here)
     euler_bound = S**3 * np.log(S / r - 1) * eta * np.sum(P**2) / 4
     assert np.max(np.abs(loss_sgd - loss_exact)) < euler_bound

@@ -42,7 +42,7 @@ def test_transformer_cli_runs_reports_and_draws_fig4(tmp_path, capsys, monkeypat
     assert code == 2 and "different configuration" in err and len(err.strip().splitlines()) == 1
     assert (out / "runs" / "seed0.jsonl").read_text() == before
 
-    from derivations.figures import get_figure_set
+    from derivations.document.figures import get_figure_set
 
     monkeypatch.setenv("EMERGENCE_NN_RESULTS", str(tmp_path / "nn"))
     figures = get_figure_set("networks").make(tmp_path / "figs")

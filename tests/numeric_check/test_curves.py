@@ -1,4 +1,4 @@
-"""Tests of numeric_check.curves against plain sums over all skills (SPEC §8.4, Eqs. 319-328)."""
+"""Tests of numeric_check.closed_forms.curves against plain sums over all skills (SPEC §8.4, Eqs. 319-328)."""
 from __future__ import annotations
 
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric_check.curves import (
+from numeric_check.closed_forms.curves import (
     compute_curve,
     compute_envelope,
     data_curve,
@@ -291,7 +291,7 @@ def test_bad_grids_raise(call, name):
 
 
 def test_numpy_only():
-    code = ("import sys, numeric_check.curves; "
+    code = ("import sys, numeric_check.closed_forms.curves; "
             "bad = {'sympy', 'mpmath', 'scipy'} & set(sys.modules); print(sorted(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

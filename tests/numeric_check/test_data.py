@@ -5,7 +5,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from numeric_check.data import SparseParity, skill_probabilities
+from numeric_check.simulation.data import SparseParity, skill_probabilities
 from numeric_check.validation import ArgumentError
 
 

@@ -1,12 +1,12 @@
-"""Tests of numeric_check.extended and numeric_check.width3: Eq. 16 on data, simulations, bad input."""
+"""Tests of numeric_check.simulation.extended and numeric_check.simulation.width3: Eq. 16 on data, simulations, bad input."""
 import numpy as np
 import pytest
 
-from numeric_check.data import SparseParity
-from numeric_check.extended import (SkillFeatures, rotation_with_uniform_column, simulate_calibrated,
+from numeric_check.simulation.data import SparseParity
+from numeric_check.simulation.extended import (SkillFeatures, rotation_with_uniform_column, simulate_calibrated,
                                     simulate_dc_shot, simulate_width, width_layout)
 from numeric_check.validation import ArgumentError
-from numeric_check.width3 import gradient, labels, loss, simulate_width3
+from numeric_check.simulation.width3 import gradient, labels, loss, simulate_width3
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -31,7 +31,7 @@ def test_parities_are_exactly_orthonormal_on_all_inputs():
     task = SparseParity(n_s=1, n_b=10, m=3)
     feats = SkillFeatures(task=task, skill=0, Dc=8, seed=3)
     codes = np.arange(2**10, dtype=np.uint64)[:, None]
-    from numeric_check.data import Batch
+    from numeric_check.simulation.data import Batch
     batch = Batch(skill=np.zeros(2**10, dtype=np.int32), bits=codes)
     e = feats.values(batch)
     assert np.allclose(e.T @ e / 2**10, np.eye(8), atol=1e-12)

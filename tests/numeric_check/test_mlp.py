@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from numeric_check.mlp import MLP, SGD, Adam, augment, halving_schedule
+from numeric_check.networks.mlp import MLP, SGD, Adam, augment, halving_schedule
 from numeric_check.validation import ArgumentError
 
 

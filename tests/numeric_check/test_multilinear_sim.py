@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from numeric_check.data import SparseParity
-from numeric_check.multilinear import simulate, simulate_linear
+from numeric_check.simulation.data import SparseParity
+from numeric_check.simulation.multilinear import simulate, simulate_linear
 from numeric_check.validation import ArgumentError
 
 TASK = SparseParity(n_s=4, n_b=12, alpha=0.5)

@@ -6,10 +6,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from numeric_check.data import SparseParity
-from numeric_check.emergence import data_emergence, time_emergence, width_emergence
-from numeric_check.nn_calibration import analyse, crossing, fit_constant
-from numeric_check.nn_experiments import (PRESETS, ExperimentSpec, fill_inputs, load_results, run_experiment,
+from numeric_check.simulation.data import SparseParity
+from numeric_check.closed_forms.emergence import data_emergence, time_emergence, width_emergence
+from numeric_check.closed_forms.calibration import analyse, crossing, fit_constant
+from numeric_check.networks.experiments import (PRESETS, ExperimentSpec, fill_inputs, load_results, run_experiment,
                                           runs_of, train_run)
 from numeric_check.validation import ArgumentError
 
@@ -156,7 +156,7 @@ def test_crossing_and_bad_calibration_input():
 @pytest.mark.parametrize("content", ['{"kind": "time"}', "not json", '{"n_s_values": 5}'])
 def test_malformed_results_folder_is_one_error(tmp_path, content):
     """A config.json with missing or mistyped entries is an ArgumentError, never a traceback."""
-    from numeric_check.nn_experiments import load_results
+    from numeric_check.networks.experiments import load_results
 
     (tmp_path / "config.json").write_text(content)
     with pytest.raises(ArgumentError, match="does not hold results"):

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from numeric_check.transformer import (TRANSFORMER_PRESETS, TransformerSpec, analyse_transformer,
+from numeric_check.networks.transformer import (TRANSFORMER_PRESETS, TransformerSpec, analyse_transformer,
                                        check_transformer_spec, emergence_steps, fit_power)
 from numeric_check.validation import ArgumentError
 
@@ -38,7 +38,7 @@ def _one_thread():
 
 def test_forward_and_backward_shapes():
     torch = _torch()
-    from numeric_check.transformer import build_model, tokens
+    from numeric_check.networks.transformer import build_model, tokens
 
     torch.manual_seed(0)
     net = build_model(n_tokens=7, d_model=8, heads=4)
@@ -64,7 +64,7 @@ def test_forward_and_backward_shapes():
 
 def test_a_tiny_run_learns_and_is_deterministic(tmp_path):
     _torch()
-    from numeric_check.transformer import train_transformer_run
+    from numeric_check.networks.transformer import train_transformer_run
 
     a = train_transformer_run(TINY, 0, tmp_path / "a")
     assert a.done and a.steps[-1] == 150 and a.R.shape == (4, 1)
@@ -78,7 +78,7 @@ def test_a_tiny_run_learns_and_is_deterministic(tmp_path):
 
 def test_resume_after_a_kill_is_bit_for_bit(tmp_path):
     torch = _torch()
-    from numeric_check.transformer import train_transformer_run
+    from numeric_check.networks.transformer import train_transformer_run
 
     spec = replace(TINY, steps=100, optimizer="sgd", lr=0.01, weight_decay=1e-5)   # momentum buffers resumed
     whole = train_transformer_run(spec, 1, tmp_path / "a")
@@ -106,7 +106,7 @@ def test_resume_after_a_kill_is_bit_for_bit(tmp_path):
 
 def test_run_transformer_refuses_another_configuration(tmp_path):
     _torch()
-    from numeric_check.transformer import load_transformer_results, run_transformer
+    from numeric_check.networks.transformer import load_transformer_results, run_transformer
 
     spec = replace(TINY, steps=20, eval_every=10)
     loaded, results = run_transformer(spec, tmp_path)
@@ -144,7 +144,7 @@ def test_tau_emerge_and_power_fit():
 
 
 def test_analyse_reports_exponent_and_order():
-    from numeric_check.nn_experiments import RunResult
+    from numeric_check.networks.experiments import RunResult
 
     spec = replace(TRANSFORMER_PRESETS["quick"], steps=1000)
     steps = np.arange(0, 100001, 100)
@@ -162,7 +162,7 @@ def test_analyse_reports_exponent_and_order():
 
 def test_without_torch_a_one_line_error(tmp_path):
     code = ("import sys; sys.modules['torch'] = None\n"
-            "from numeric_check.transformer import run_transformer, TRANSFORMER_PRESETS\n"
+            "from numeric_check.networks.transformer import run_transformer, TRANSFORMER_PRESETS\n"
             "from numeric_check.validation import ArgumentError\n"
             "try:\n"
             f"    run_transformer(TRANSFORMER_PRESETS['quick'], {str(tmp_path / 'x')!r})\n"

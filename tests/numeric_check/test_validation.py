@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from numeric_check.files import atomic_write_text
-from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive, positive_array
+from numeric_check.validation import ArgumentError, atomic_write_text, finite, integer, open_interval, positive, positive_array
 
 
 @pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), "abc", None, True])

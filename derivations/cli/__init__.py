@@ -1,0 +1,65 @@
+"""The ``emergence`` command: one module per subcommand, listed in :data:`SUBCOMMANDS`.
+
+Each module has ``add_parser(subparsers)`` (which sets ``func``) and ``run(args)``; its heavy
+imports happen inside ``run``, so ``emergence --help`` and ``emergence list`` import no SymPy.
+Bad input gives one line ``emergence: error: ...`` and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import derivations
+from derivations.cli import calibrate, check, constants, curve, export, figures, latex, listing, nn
+from numeric_check.validation import ArgumentError
+
+__all__ = ["main", "build_parser", "SUBCOMMANDS"]
+
+#: The subcommands, in the order ``emergence --help`` lists them.
+SUBCOMMANDS = (listing, check, latex, export, figures, constants, curve, nn, calibrate)
+
+log = logging.getLogger("emergence")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2)."""
+
+    def error(self, message):  # noqa: D401 - argparse API
+        self.exit(2, f"emergence: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="emergence", description=(
+        "Derive and verify the results of Nam et al. (NeurIPS 2024), 'An exactly solvable model "
+        "for emergence and scaling laws in the multitask sparse parity problem'."))
+    parser.add_argument("--version", action="version", version=f"emergence-laws {derivations.__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module in SUBCOMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except ArgumentError as exc:
+        print(f"emergence: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("emergence: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:         # the reader of stdout went away (``emergence list | head``)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

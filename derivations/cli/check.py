@@ -1,0 +1,35 @@
+"""``emergence check``: run the symbolic and numeric verification of claims."""
+from __future__ import annotations
+
+import json
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("check", help="run the symbolic and numeric verification of claims")
+    p.add_argument("ids", nargs="*", help="claim ids (default: all)")
+    p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    p.add_argument("--seed", type=int, default=0, help="seed of the numeric checks (default 0)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from derivations.claim import run_checks
+    from derivations.registry import claims
+
+    results = []
+    for claim in claims(args.ids or None):
+        result = run_checks(claim, seed=args.seed)
+        results.append(result)
+        if not args.json:
+            mark = "ok  " if result.passed else "FAIL"
+            print(f"{mark} {claim.id:<16} symbolic={'yes' if result.symbolic else 'NO '} "
+                  f"numeric error {result.agreement.error:.3g} <= {result.agreement.tolerance:.3g} "
+                  f"[{result.agreement.method}]  ({result.seconds:.1f} s)", flush=True)
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], indent=2))
+    else:
+        failed = sum(not r.passed for r in results)
+        print(f"{len(results) - failed} passed, {failed} failed")
+    return 0 if all(r.passed for r in results) else 1

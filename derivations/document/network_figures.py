@@ -1,0 +1,243 @@
+"""Figure set ``networks``: Fig. 1 (prediction, n_s = 5) and Fig. 11 (calibration, n_s = 1) from
+saved MLP results, and Fig. 4 (transformer time emergence, tau_emerge(k)) from saved transformer
+results.
+
+Results are read from ``results/nn/<experiment>-paper`` when that folder holds finished runs,
+else ``results/nn/<experiment>-quick`` (the root can be moved with the environment variable
+``EMERGENCE_NN_RESULTS``). Without any saved results the set prints one line saying so and makes
+no figure. Measured curves: seed mean, dashed, with a ±1 sd band; calibrated extended-model
+predictions: solid (data: Eq. 17 solid, corrected linear law dotted).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from derivations.document.figures import FigureSet, save
+from numeric_check.closed_forms.calibration import analyse, crossing, default_r0, predict, time_curves
+from numeric_check.networks.experiments import load_results
+from numeric_check.networks.transformer import analyse_transformer, load_transformer_results
+from numeric_check.validation import ArgumentError
+
+__all__ = ["figure_set", "results_roots", "find_results", "find_transformer_results"]
+
+
+def results_roots() -> list[Path]:
+    """Folders searched for results: ``$EMERGENCE_NN_RESULTS`` if set, else ``results/nn`` (where
+    ``emergence nn`` writes by default) then ``docs/results/nn`` (the committed quick results)."""
+    if os.environ.get("EMERGENCE_NN_RESULTS"):
+        return [Path(os.environ["EMERGENCE_NN_RESULTS"])]
+    return [Path("results") / "nn", Path("docs") / "results" / "nn"]
+
+
+def find_results(experiment: str):
+    """(spec, results, folder) of the best saved results for ``experiment``, or None."""
+    for root, preset in ((root, preset) for preset in ("paper", "quick") for root in results_roots()):
+        folder = root / f"{experiment}-{preset}"
+        if not (folder / "config.json").exists():
+            continue
+        try:
+            spec, results = load_results(folder)
+        except (ArgumentError, KeyError, TypeError, ValueError):
+            continue
+        done = {r.n_s for r in results if r.done}
+        if 1 in done and max(spec.n_s_values) in done:
+            return spec, results, folder
+    return None
+
+
+def find_transformer_results():
+    """(spec, finished results, folder) of the best saved transformer results, or None."""
+    for root, preset in ((root, preset) for preset in ("paper", "quick") for root in results_roots()):
+        folder = root / f"transformer-{preset}"
+        if not (folder / "config.json").exists():
+            continue
+        try:
+            spec, results = load_transformer_results(folder)
+        except (ArgumentError, KeyError, TypeError, ValueError):
+            continue
+        done = [r for r in results if r.done]
+        if done:
+            return spec, done, folder
+    return None
+
+
+def _fig4(folder: Path, found):
+    import matplotlib.pyplot as plt
+
+    spec, results, src = found
+    summary = analyse_transformer(spec, results)
+    colors = _colors(spec.n_s)
+    styles = ("-", "--", ":", "-.")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 3.7))
+    # Each seed separately: the jumps are sharp and happen at different steps in different seeds,
+    # so a seed mean would show staircases that no network follows.
+    for i, r in enumerate(results):
+        for k in range(spec.n_s):
+            left.plot(r.steps[1:], r.R[1:, k], styles[i % len(styles)], color=colors[k], lw=1.3,
+                      label=f"$k={k + 1}$" if i == 0 else None)
+    for i, r in enumerate(results):
+        left.plot([], [], styles[i % len(styles)], color="0.3", label=f"seed {r.seed}")
+    left.axhline(spec.threshold, color="gray", ls=":", lw=1, label=f"threshold {spec.threshold}")
+    left.set_xscale("log")
+    left.set_xlabel("training step")
+    left.set_ylabel(r"$\mathcal{R}_k/S$")
+    left.set_ylim(-0.05, 1.1)
+    left.grid(alpha=0.3)
+    left.legend(fontsize=7, framealpha=0.6, loc="upper left")
+    left.set_title(f"transformer, $n_s={spec.n_s}$, $\\alpha={spec.alpha}$ ({src.name}, {len(results)} seeds)",
+                   fontsize=9)
+    tau = np.array([[np.nan if v is None else v for v in row] for row in summary["tau"]], dtype=float)
+    k = np.arange(1, spec.n_s + 1)
+    reached = np.isfinite(tau)
+    every = reached.all(axis=0)
+    for i, row in enumerate(tau):
+        right.plot(k, row, "x", color="0.45", ms=6, label="single seeds" if i == 0 else None)
+    if every.any():
+        right.errorbar(k[every], tau[:, every].mean(axis=0), yerr=tau[:, every].std(axis=0), fmt="o", color="C0",
+                       capsize=3, label="mean ± 1 sd (skills reached in every seed)")
+    fit = summary["fit"]
+    grid = np.linspace(1, spec.n_s, 50)
+    if "exponent" in fit:
+        right.plot(grid, fit["prefactor"] * grid ** fit["exponent"], "-", color="C0", lw=1,
+                   label=f"fit $\\propto k^{{{fit['exponent']:.2f}\\pm{fit['se']:.2f}}}$")
+    if reached.any():
+        anchor = np.exp(np.mean((np.log(tau) - (spec.alpha + 1) * np.log(k))[reached]))
+        right.plot(grid, anchor * grid ** (spec.alpha + 1), "k--", lw=1,
+                   label=f"$\\propto k^{{\\alpha+1}} = k^{{{spec.alpha + 1:.2g}}}$")
+        right.set_xscale("log")
+        right.set_yscale("log")
+        right.legend(fontsize=7, framealpha=0.6, loc="upper left")
+    else:
+        right.text(0.5, 0.5, f"no skill reached $\\mathcal{{R}}_k/S={spec.threshold}$", ha="center",
+                   transform=right.transAxes)
+    right.set_xticks(k, [str(v) for v in k])
+    right.set_xlabel("skill index $k$")
+    right.set_ylabel(r"$\tau_{\rm emerge}(k)$ (steps to $\mathcal{R}_k/S=%g$)" % spec.threshold)
+    right.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    exponent = (f"fitted exponent {fit['exponent']:.2f} $\\pm$ {fit['se']:.2f}" if "exponent" in fit
+                else "no fit")
+    caption = (f"Fig.~4 reproduced at reduced scale: one-block transformer (embedding {spec.d_model}, "
+               f"{spec.heads} heads, $n_b={spec.n_b}$, batch {spec.batch}, {spec.optimizer.upper()} lr {spec.lr:g}), "
+               f"$\\alpha={spec.alpha}$, $n_s={spec.n_s}$, $S={spec.S:g}$. Left: $\\mathcal R_k/S$ against steps "
+               f"(one line style per seed, {len(results)} seeds). Right: $\\tau_{{\\rm emerge}}(k)$, the first step with "
+               f"$\\mathcal R_k/S\\ge{spec.threshold}$ (crosses: single seeds), least-squares power law over all "
+               f"seeds ({exponent}) "
+               f"and the reference $k^{{\\alpha+1}}$. Results: \\texttt{{{src.name}}}.")
+    return save(fig, folder, "networks_fig4", caption)
+
+
+def _colors(n):
+    import matplotlib.pyplot as plt
+
+    return plt.get_cmap("viridis")(np.linspace(0.0, 0.85, n))
+
+
+def _final(results, n_s, attr):
+    groups = {}
+    for r in results:
+        if r.n_s == n_s and r.done:
+            groups.setdefault(getattr(r, attr), []).append(r.R[-1])
+    xs = np.array(sorted(groups), dtype=float)
+    vals = [np.array(groups[x]) for x in sorted(groups)]
+    return xs, np.array([v.mean(axis=0) for v in vals]), np.array([v.std(axis=0) for v in vals])
+
+
+def _panel(ax, experiment, spec, results, n_s, summary):
+    colors = _colors(n_s)
+    if experiment == "time":
+        steps, R = time_curves(results, n_s)
+        mean, sd = R.mean(axis=0), R.std(axis=0)
+        xs = steps
+        fit = summary["fit"]["value"]
+        grid = np.linspace(0, steps[-1], 2000)
+        for k in range(n_s):
+            pred = predict("time", grid, k=k + 1, value=fit, n_s=n_s, alpha=spec.alpha, S=spec.S,
+                           R0=default_r0(spec.init_std), eta=2 * spec.lr)
+            ax.plot(grid, pred, "-", color=colors[k], lw=1.6)
+        ax.set_xlabel("training step $T$")
+        label = f"model, $B^2$={fit:.3g}"
+    else:
+        attr = "D" if experiment == "data" else "width"
+        xs, mean, sd = _final(results, n_s, attr)
+        fits = summary["fits"]
+        top = xs.max()
+        grid = (np.unique(np.round(np.geomspace(max(xs.min() / 2, 1), top * 1.2, 80))).astype(int)
+                if experiment == "data" else np.arange(1, int(top) + 1))
+        for entry in fits:
+            style = "-" if entry["fit"]["law"] in (None, "eq17") else ":"
+            for k in range(n_s):
+                pred = predict(experiment, grid, k=k + 1, value=entry["fit"]["value"], n_s=n_s, alpha=spec.alpha,
+                               S=spec.S, law=entry["fit"]["law"] or "eq17")
+                ax.plot(grid, pred, style, color=colors[k], lw=1.6 if style == "-" else 1.2)
+        ax.set_xlabel("training set size $D$" if experiment == "data" else "hidden width $N$")
+        if experiment == "data":
+            v = {e["fit"]["law"]: e["fit"]["value"] for e in fits}
+            label = f"model, $D_c$={v['eq17']:.0f} (Eq. 17, solid) / {v['linear']:.0f} (linear, dotted)"
+        else:
+            label = f"model, $N_c$={fits[0]['fit']['value']:.0f}"
+    for k in range(n_s):
+        ax.plot(xs, mean[:, k], "--", color=colors[k], lw=1.4, label=f"$k={k + 1}$")
+        ax.fill_between(xs, mean[:, k] - sd[:, k], mean[:, k] + sd[:, k], color=colors[k], alpha=0.18, lw=0)
+    ax.plot([], [], "k--", label="MLP (mean ± 1 sd)")
+    ax.plot([], [], "k-", label=label)
+    ax.set_ylabel(r"$\mathcal{R}_k/S$")
+    ax.set_ylim(-0.05, 1.1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, framealpha=0.6, loc="upper left" if n_s > 1 and experiment != "parameter" else "lower right")
+
+
+def _make(folder: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    found = {e: find_results(e) for e in ("time", "data", "parameter")}
+    available = {e: v for e, v in found.items() if v is not None}
+    transformer = find_transformer_results()
+    if not available and transformer is None:
+        print(f"networks: no saved MLP results under {' or '.join(map(str, results_roots()))} (run 'emergence nn time|data|parameter "
+              f"--preset quick' first); no figure made", file=sys.stderr)
+        return []
+    summaries = {e: analyse(v[0], v[1], rng=np.random.default_rng(0), n_boot=50) for e, v in available.items()}
+    figures = []
+    for fig_name, which in (("fig1", "predict"), ("fig11", "calibrate")) if available else ():
+        fig, axes = plt.subplots(1, len(available), figsize=(4.6 * len(available), 3.6), squeeze=False)
+        sources = []
+        for ax, (experiment, (spec, results, src)) in zip(axes[0], available.items()):
+            n_s = max(spec.n_s_values) if which == "predict" else 1
+            _panel(ax, experiment, spec, results, n_s, summaries[experiment])
+            if which == "predict":  # log x (Fig. 1); the quick width grid spans 2..128
+                ax.set_xscale("log")
+                if experiment == "time":
+                    ax.set_xlim(left=100)
+            if which == "calibrate" and experiment == "time":
+                steps, R = time_curves(results, 1)
+                half = crossing(steps, R.mean(axis=0)[:, 0], 0.5)
+                if np.isfinite(half):
+                    ax.set_xlim(0, min(steps[-1], 4 * half))
+            ax.set_title(f"{experiment}, $n_s={n_s}$ ({src.name})", fontsize=9)
+            sources.append(f"\\texttt{{{src.name}}} ({len({r.seed for r in results})} seeds)")
+        fig.tight_layout()
+        if which == "predict":
+            caption = ("Fig.~1 reproduced: skill strength $\\mathcal R_k/S$ of the 2-layer MLP with $n_s=5$ "
+                       "(dashed, mean $\\pm1$ s.d. over seeds) against training steps, data and width, and the "
+                       "extended model calibrated on the $n_s=1$ network only (solid; data: Eq.~17 solid, "
+                       "corrected linear law dotted). Results: " + ", ".join(sources) + ".")
+        else:
+            caption = ("Fig.~11 reproduced: calibration of the extended model's constants ($B^2$, $D_c$, $N_c$) "
+                       "by least squares on the $n_s=1$ MLP (dashed, mean $\\pm1$ s.d.; solid: fitted model). "
+                       "Results: " + ", ".join(sources) + ".")
+        figures.append(save(fig, folder, f"networks_{fig_name}", caption))
+    if transformer is not None:
+        figures.append(_fig4(folder, transformer))
+    return figures
+
+
+def figure_set() -> FigureSet:
+    return FigureSet(name="networks", section="Neural networks", make=_make)

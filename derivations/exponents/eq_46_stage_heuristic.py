@@ -1,0 +1,58 @@
+"""Eqs. 42-46: the stage-like heuristic for the time exponent, by series in 1/k."""
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derivations.claim import Agreement, Claim, PaperNote, Step
+from symbolic.identities import same
+from symbolic.scaling import stage_heuristic, x
+from symbolic.symbols import alpha, k
+
+__all__ = ["claim"]
+
+_RATIO = sp.Symbol(r"\frac{\Delta\mathcal{L}/\mathcal{L}}{\Delta T/T}")
+
+
+def _check_symbolic(statement: sp.Eq) -> bool:
+    h = stage_heuristic()
+    return bool(same(h.exponent, statement.rhs) and same(h.loss_series.removeO(), -alpha * x)
+                and same(h.time_series.removeO().coeff(x, 1), alpha + 1))
+
+
+def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
+    law = sp.lambdify(alpha, statement.rhs, modules="numpy")
+    details, worst, kk = [], 0.0, 1000
+    for a in (0.3, 0.6, 0.9):
+        sigma = a + 1
+        # exact sums: Delta L/L = -P_s(k)/sum_{j>=k} P_s(j) (Hurwitz zeta), Delta T/T from Eq. 40's tau ~ k^(alpha+1)
+        loss_ratio = -kk ** -sigma / float(mpmath.zeta(sigma, kk))
+        time_ratio = ((kk + 1) ** sigma - kk**sigma) / kk**sigma
+        err = abs(loss_ratio / time_ratio / law(a) - 1)
+        details.append((f"rel. error alpha={a}, k={kk}", err))
+        worst = max(worst, err)
+    return Agreement(worst, 1.0 / kk, "exact sums (Hurwitz zeta) at k = 1000: both ratios carry O(1/k) corrections; "
+                     "Euler-Maclaurin gives the relative error alpha/k < 1/k", tuple(details))
+
+
+def claim() -> Claim:
+    h = stage_heuristic()
+    stmt = sp.Eq(_RATIO, h.exponent)
+    steps = (
+        Step(sp.Symbol(r"\Delta\mathcal{L}/\mathcal{L}"), h.loss_ratio,
+             r"Eqs.~42--43: learning skill $k$ removes $P_s(k)S^2/2$ from $\mathcal{L}\approx\frac{S^2}{2}\sum_{j\ge k}P_s(j)$; "
+             r"the sum is replaced by $\int_k^\infty j^{-(\alpha+1)}dj$ (the paper's first fraction lacks its minus sign)."),
+        Step(sp.Symbol(r"\Delta T/T"), h.time_series,
+             r"Eqs.~44--45: $\tau^{(e)}_k\propto k^{\alpha+1}$ (Eq.~40), series in $x=1/k$."),
+        Step(_RATIO, h.exponent, r"Eq.~46: limit $x\to0$ of the ratio of the two series."),
+    )
+    note = PaperNote("Eq. 42: missing minus sign",
+                     r"The first fraction of Eq.~42 is printed as $+P_s(k)/\sum_{j\ge k}P_s(j)$; the loss decreases, "
+                     r"so $\Delta\mathcal{L}/\mathcal{L}=-P_s(k)/\sum_{j\ge k}P_s(j)$.")
+    return Claim(id="eq-46", title="Stage-like heuristic for the time exponent", equations=("42", "43", "44", "45", "46"),
+                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
+                 section="Scaling laws: exponents",
+                 assumptions=r"Stage-like training (Eq.~41), $d_k/D\to P_s(k)$, $k\gg1$.",
+                 summary=r"$\Delta\mathcal{L}/\mathcal{L}=-\frac{\alpha}{\alpha+1}\Delta T/T$, i.e. $\mathcal{L}\propto T^{-\alpha/(\alpha+1)}$.",
+                 notes=(note,))

@@ -1,0 +1,112 @@
+"""Theorem 3 (Eqs. 225-229): the time-law lower bound E_D[L] >= kappa S^2 (eta S T)^(-alpha/(alpha+1)).
+
+The proof keeps only the skills with ``(4 eta S T/zeta)^(1/(alpha+1)) < k < (8 eta S T/zeta)^(1/(alpha+1))``,
+where Lemma 7.2 gives ``F(P_s(k)) >= S^2/20``; their total frequency, as an integral, yields kappa.
+"""
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derivations.claim import Agreement, Claim, PaperNote, Step
+from symbolic.identities import ZETA, same
+from numeric_check.closed_forms.loss_sums import skill_loss
+from numeric_check.closed_forms.curves import time_curve
+from symbolic import constants
+from symbolic.symbols import S, T, alpha, describe, eta
+
+__all__ = ["claim", "kappa"]
+
+kappa = describe(sp.Symbol("kappa_3", positive=True), "constant of Theorem 3's lower bound", r"\kappa")
+_c = sp.Symbol("c", positive=True)            # eta S T
+_z = sp.Symbol("z", positive=True)
+_x = sp.Symbol("x", positive=True)
+
+
+def _window(m: int) -> sp.Expr:
+    """The skill index where ``eta S T P_s(k) = 1/m`` (``c = eta S T``), solved by SymPy."""
+    (sol,) = sp.solve(sp.Eq(_c * _x ** (-(alpha + 1)) / ZETA, sp.Rational(1, m)), _x)
+    return sol
+
+
+def _floor_value() -> sp.Expr:
+    """Lemma 7.2 with (S - r)^2/2 >= S^2/8 (r < S/2) at z = 1/(4 eta S T)."""
+    return (S**2 / 8 - 8 * eta * S**3 * T / 27 * _z).subs(_z, 1 / (4 * eta * S * T))
+
+
+def _derived() -> sp.Expr:
+    k1, k2 = _window(4), _window(8)
+    mass = sp.integrate(_x ** (-(alpha + 1)) / ZETA, (_x, k1, k2), conds="none")     # sum -> integral (Eq. 228)
+    return sp.simplify(sp.Rational(1, 20) * mass * _c ** (alpha / (alpha + 1)))
+
+
+def _check_symbolic(statement: sp.Eq) -> bool:
+    floor_ok = sp.simplify(_floor_value() - sp.Rational(11, 216) * S**2) == 0 and sp.Rational(11, 216) > sp.Rational(1, 20)
+    return bool(floor_ok and same(_derived(), statement.rhs))
+
+
+def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
+    kap = sp.lambdify((alpha,), statement.rhs, modules="mpmath")
+    details, worst, tol, holds = [], 0.0, 0.0, True
+    cs = np.array([1e3, 1e4, 1e5, 1e6, 1e7, 1e8])
+    for a in (0.3, 0.6, 0.9):
+        zeta, kv = float(mpmath.zeta(a + 1)), float(kap(mpmath.mpf(a)))
+        s = a + 1
+        for c in cs:
+            k1, k2 = (4 * c / zeta) ** (1 / s), (8 * c / zeta) ** (1 / s)
+            ks = np.arange(np.floor(k1) + 1, np.ceil(k2), dtype=np.float64)
+            P = ks**-s / zeta
+            restricted = np.sum(P) / 20 * c ** (a / s)                 # the proof's sum, (S^2/20) sum P_s, S = 1
+            integral = (k1**-a - k2**-a) / (a * zeta)
+            bound = (max(k1 - 1, 1.0) ** -s / zeta) / integral         # |sum - integral| <= f(k1 - 1), relative
+            dev = abs(restricted / kv - 1)
+            holds &= bool(dev <= bound)                               # each case within its own bound
+            worst, tol = max(worst, dev), max(tol, bound)
+            for r_ in (0.01, 0.4):                                     # Lemma 7.2 floor on the window, any r < S/2
+                holds &= bool(np.min(skill_loss(c * P, S=1.0, r=r_)) >= 1 / 20)
+        details.append((f"kappa alpha={a}", kv))
+        for r_ in (0.01, 0.4):        # the theorem: exact loss (N = n_s = 1e7, D = inf) above the bound minus its error
+            L = time_curve(cs, alpha=a, S=1.0, r=r_, eta=1.0, n_s=10**7)
+            lower = kv * cs ** (-a / s) - 1 / (80 * cs)
+            holds &= bool(np.all(L >= lower))
+            details.append((f"min L / (kappa (eta S T)^(-a/(a+1))) alpha={a}, r={r_}", float(np.min(L / (kv * cs ** (-a / s))))))
+    details.append(("Lemma 7.2 floor and the bound hold everywhere (1 = yes)", float(holds)))
+    return Agreement(worst if holds else float("inf"), tol,
+                     "eta S T = 1e3..1e8, alpha = 0.3, 0.6, 0.9: the proof's restricted sum (1/20) sum_{k1<k<k2} P_s(k) "
+                     "times (eta S T)^(alpha/(alpha+1)) must equal kappa up to the sum-vs-integral error, at most f(k1-1) "
+                     "relative to the integral (error = the largest relative deviation, tolerance = the largest such bound, "
+                     "and every case must meet its own bound); the exact loss "
+                     "(numeric_check.closed_forms.curves.time_curve, n_s = N = 1e7, r = 0.01 and 0.4) must never fall below "
+                     "kappa S^2 (eta S T)^(-alpha/(alpha+1)) - S^2/(80 eta S T), and F >= S^2/20 on the window",
+                     tuple(details))
+
+
+def claim() -> Claim:
+    e = alpha / (alpha + 1)
+    stmt = sp.Eq(kappa, ZETA ** (-1 / (alpha + 1)) * (4 ** (-e) - 8 ** (-e)) / (20 * alpha))   # the form of Eq. 229
+    k1, k2 = _window(4), _window(8)
+    a_inf = float(constants.A_lambda("inf", alpha="0.6", S=1, r="0.01"))
+    kv = float(stmt.rhs.subs(alpha, sp.Rational(3, 5)).evalf(20))
+    steps = (
+        Step("", sp.Symbol(r"F(z)\ge\frac{S^2}{8}-\frac{8\eta S^3T}{27}z"), r"Lemma~7.2 with $(S-r_k)^2/2>S^2/8$ for $r_k<S/2$ (Eq.~226)."),
+        Step(sp.Symbol(r"F\big(\tfrac{1}{4\eta ST}\big)"), _floor_value(), r"SymPy: $\tfrac{S^2}{8}-\tfrac{2S^2}{27}=\tfrac{11S^2}{216}>\tfrac{S^2}{20}$."),
+        Step(sp.Tuple(sp.Symbol("k_1"), sp.Symbol("k_2")), sp.Tuple(k1, k2),
+             r"Solving $\eta ST P_s(k)=\tfrac14,\tfrac18$ with $c=\eta ST$: the window of Eq.~227, where $F\ge S^2/20$ "
+             r"(it needs $N>k_2$, the theorem's condition)."),
+        Step("", sp.Symbol(r"\mathcal{L}_1\ge\frac{S^2}{20}\sum_{k_1<k<k_2}P_s(k)=\frac{S^2}{20}\int_{k_1}^{k_2}\frac{x^{-\alpha-1}}{\zeta(\alpha+1)}dx+O\big(\tfrac{S^2}{\eta ST}\big)"),
+             r"Eqs.~228--229; the sum differs from the integral by at most $P_s(k_1-1)\approx(4\eta ST)^{-1}$."),
+        Step(kappa, _derived(), r"Multiply by $(\eta ST)^{\alpha/(\alpha+1)}/S^2$ (SymPy integration)."),
+        Step(kappa, stmt.rhs, r"Simplified: the form read off Eq.~229."),
+    )
+    note = PaperNote("Theorem 3's constant is far from tight",
+                     r"The paper leaves $\kappa$ implicit; read off Eq.~229 it is small, because only skills in one window are "
+                     r"counted, each at the floor $S^2/20$. At $\alpha=0.6$, $r=0.01S$, Theorem~4's exact constant $A(\infty)$ "
+                     r"exceeds $\kappa S^2$ by the factor below (minus one), so the bound certifies the exponent, not the prefactor.",
+                     relative_difference=a_inf / kv - 1)
+    return Claim(id="theorem-3", title="Time-law lower bound constant kappa", equations=("225", "226", "227", "228", "229"),
+                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
+                 section="Scaling laws: prefactors and rigorous results",
+                 assumptions=r"$n_s>N$, $0<\mathcal{R}_k(0)<S/2$, $N,T\to\infty$ with $(8\zeta(\alpha+1)^{-1}\eta ST)^{1/(\alpha+1)}<N$.",
+                 summary=r"$\mathbb{E}_D[\mathcal{L}]\ge\kappa S^2(\eta ST)^{-\alpha/(\alpha+1)}+O(\eta^{-1}ST^{-1}+S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$.",
+                 notes=(note,))

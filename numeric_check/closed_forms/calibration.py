@@ -1,0 +1,274 @@
+"""One-constant calibration of the extended model on network measurements (SPEC §6.1-6.3, §8.6).
+
+A constant is fitted by least squares on ``R/S`` against the extended model's curve:
+
+* ``time``: the factor ``B2`` (the paper's ``B^2``) of Eq. 14, on ``R_k(T)/S``;
+* ``data``: ``D_c`` of Eq. 17 (``law="eq17"``) or of the corrected linear law (``law="linear"``,
+  SPEC §10 item 8), on ``R_k(inf)/S`` against ``D``;
+* ``parameter``: ``N_c`` of Eq. 21, on ``R_k(inf)/S`` against the width ``N``.
+
+The fit minimises the sum of squared residuals over a dense grid of candidates (log-spaced for
+``B2``, all integers for ``D_c`` and ``N_c``), then for ``B2`` refines by a parabola through the
+best grid point and its neighbours. The uncertainty is the standard deviation of the fitted
+constant over bootstrap resamples of the measurement rows (``n_boot`` draws).
+
+Conventions (SPEC §8.7): the networks here minimise the MSE **without** the 1/2, so a learning
+rate ``lr`` enters Eq. 14 as ``eta = 2 lr``; the initial strength ``R_k(0)`` of Eq. 14 is
+``init_std^2 / 3.6`` (the authors' code) unless given.
+
+Examples
+--------
+>>> T = np.arange(0, 4000, 50.0)
+>>> R = time_emergence(T, k=1, alpha=0.6, n_s=1, S=5.0, B2=0.05, R0=1e-4, eta=0.1)
+>>> fit = fit_constant("time", T, np.ones_like(T, dtype=int), R, n_s=1, alpha=0.6, S=5.0, R0=1e-4, eta=0.1,
+...                    rng=np.random.default_rng(0))
+>>> round(fit.value, 4)
+0.05
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from numeric_check.closed_forms.emergence import DATA_LAWS, data_emergence, time_emergence, width_emergence
+from numeric_check.validation import ArgumentError, integer, positive
+
+__all__ = ["Fit", "KINDS", "fit_constant", "predict", "crossing", "default_r0"]
+
+KINDS = ("time", "data", "parameter")
+_NAMES = {"time": "B2", "data": "D_c", "parameter": "N_c"}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A fitted constant: ``value``, bootstrap ``sd``, root-mean-square residual ``rms``."""
+
+    kind: str
+    name: str
+    value: float
+    sd: float
+    rms: float
+    n_points: int
+    law: str | None = None
+
+
+def default_r0(init_std: float) -> float:
+    """``R_k(0) = init_std^2 / 3.6`` (authors' code, SPEC §8.7).
+
+    Examples
+    --------
+    >>> round(default_r0(0.01), 8)
+    2.778e-05
+    """
+    return positive("init_std", init_std) ** 2 / 3.6
+
+
+def predict(kind: str, x, *, k: int, value: float, n_s: int, alpha: float, S: float = 5.0,
+            R0: float | None = None, eta: float | None = None, law: str = "eq17",
+            average: bool = True) -> np.ndarray:
+    """The extended model's ``R_k/S`` at resource values ``x`` for the constant ``value``."""
+    if kind == "time":
+        if R0 is None or eta is None:
+            raise ArgumentError("time predictions need R0 and eta")
+        return time_emergence(np.asarray(x, dtype=np.float64), k=k, alpha=alpha, n_s=n_s, S=S,
+                              B2=value, R0=R0, eta=eta)
+    if kind == "data":
+        return data_emergence(np.asarray(x), k=k, alpha=alpha, n_s=n_s, Dc=int(round(value)), law=law,
+                              average=average)
+    if kind == "parameter":
+        return width_emergence(np.asarray(x), k=k, Nc=int(round(value)))
+    raise ArgumentError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+
+
+def _candidates(kind: str, x: np.ndarray) -> np.ndarray:
+    if kind == "time":
+        return np.geomspace(1e-5, 1.0, 1201)
+    if kind == "data":
+        top = int(max(4 * x.max(), 16))
+        return np.unique(np.concatenate([np.arange(1, min(top, 8000) + 1),
+                                         np.round(np.geomspace(8000, max(top, 8000), 400)).astype(int)])).astype(float)
+    return np.arange(1, int(max(2 * x.max(), 4)) + 1, dtype=float)
+
+
+def fit_constant(kind: str, x, skill, ratio, *, n_s: int, alpha: float, S: float = 5.0,
+                 R0: float | None = None, eta: float | None = None, law: str = "eq17",
+                 average: bool = True, rng: np.random.Generator, n_boot: int = 200) -> Fit:
+    """Least-squares fit of the kind's constant to rows ``(x, skill, ratio)`` (``ratio = R/S``).
+
+    ``skill`` is 1-based. Rows may mix skills; each is compared with the model curve of its
+    skill at ``n_s`` skills and data exponent ``alpha``.
+    """
+    if kind not in KINDS:
+        raise ArgumentError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    if law not in DATA_LAWS:
+        raise ArgumentError(f"law must be one of {', '.join(DATA_LAWS)}; got {law!r}")
+    n_s = integer("n_s", n_s, minimum=1)
+    n_boot = integer("n_boot", n_boot, minimum=2)
+    x = np.asarray(x, dtype=np.float64)
+    skill = np.asarray(skill)
+    ratio = np.asarray(ratio, dtype=np.float64)
+    if not (x.shape == skill.shape == ratio.shape) or x.ndim != 1 or x.size < 2:
+        raise ArgumentError("x, skill and ratio must be 1-d arrays of one length >= 2")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(ratio))):
+        raise ArgumentError("resource values and R/S must be finite numbers")
+    if np.any(x < 0) or (kind != "time" and np.any(x < 1)):
+        raise ArgumentError("resource values must be >= 0 (time) or >= 1 (data, width)")
+    if np.any(skill != np.round(skill)) or np.any(skill < 1) or np.any(skill > n_s):
+        raise ArgumentError(f"skill indices must be integers in [1, {n_s}] (n_s={n_s})")
+    skill = skill.astype(int)
+    if n_s == 1:
+        average = False  # P_s(1) = 1: d_1 = D exactly, the binomial average is the identity
+    if kind != "time":
+        x = np.round(x)
+    cands = _candidates(kind, x)
+    model = np.empty((cands.size, x.size))
+    for k in np.unique(skill):
+        rows = np.flatnonzero(skill == k)
+        xs, inverse = np.unique(x[rows], return_inverse=True)
+        for i, c in enumerate(cands):
+            model[i, rows] = predict(kind, xs, k=int(k), value=c, n_s=n_s, alpha=alpha, S=S, R0=R0,
+                                     eta=eta, law=law, average=average)[inverse]
+    sq = (model - ratio) ** 2
+    sse = sq.sum(axis=1)
+    best = int(np.argmin(sse))
+    value = _refine(kind, cands, sse, best)
+    fitted = np.empty_like(ratio)
+    for k in np.unique(skill):
+        rows = np.flatnonzero(skill == k)
+        fitted[rows] = predict(kind, x[rows], k=int(k), value=value, n_s=n_s, alpha=alpha, S=S, R0=R0,
+                               eta=eta, law=law, average=average)
+    rms = float(np.sqrt(np.mean((fitted - ratio) ** 2)))
+    counts = rng.multinomial(x.size, np.full(x.size, 1.0 / x.size), size=n_boot)
+    boot = cands[np.argmin(sq @ counts.T, axis=0)]
+    sd = float(np.std(np.log(boot)) * value) if kind == "time" else float(np.std(boot))
+    return Fit(kind, _NAMES[kind], float(value), sd, rms, int(x.size), law if kind == "data" else None)
+
+
+def _refine(kind: str, cands: np.ndarray, sse: np.ndarray, best: int) -> float:
+    if kind != "time" or best == 0 or best == cands.size - 1:
+        return float(cands[best])
+    u = np.log(cands[best - 1:best + 2])
+    s = sse[best - 1:best + 2]
+    denom = (u[0] - u[1]) * (u[0] - u[2]) * (u[1] - u[2])
+    a = (u[2] * (s[1] - s[0]) + u[1] * (s[0] - s[2]) + u[0] * (s[2] - s[1])) / denom
+    b = (u[2] ** 2 * (s[0] - s[1]) + u[1] ** 2 * (s[2] - s[0]) + u[0] ** 2 * (s[1] - s[2])) / denom
+    if a <= 0:
+        return float(cands[best])
+    return float(np.exp(np.clip(-b / (2 * a), u[0], u[2])))
+
+
+def crossing(x, y, level: float) -> float:
+    """First ``x`` where ``y`` reaches ``level`` (linear interpolation); ``nan`` if never.
+
+    Examples
+    --------
+    >>> crossing([0, 10, 20], [0.0, 0.4, 0.8], 0.5)
+    12.5
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    above = np.flatnonzero(y >= level)
+    if above.size == 0:
+        return float("nan")
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    return float(x[i - 1] + (level - y[i - 1]) * (x[i] - x[i - 1]) / (y[i] - y[i - 1]))
+
+
+# ------------------------------------------------------------------------- experiments
+def _group(results, n_s: int, key):
+    """{resource value: (seeds, n_s) final R/S} for the finished runs at ``n_s``."""
+    out: dict = {}
+    for r in results:
+        if r.n_s == n_s and r.done:
+            out.setdefault(key(r), []).append(r.R[-1])
+    return {k: np.array(v) for k, v in sorted(out.items())}
+
+
+def time_curves(results, n_s: int):
+    """Checkpoint steps and the (seeds, steps, n_s) R/S of the finished time runs at ``n_s``."""
+    runs = [r for r in results if r.n_s == n_s and r.done]
+    if not runs:
+        return None, None
+    length = min(len(r.steps) for r in runs)
+    return runs[0].steps[:length], np.stack([r.R[:length] for r in runs])
+
+
+def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> dict:
+    """Calibrate on the ``n_s = 1`` runs and predict the ``n_s = n`` runs of one experiment.
+
+    Returns a JSON-ready dict: the fitted constant(s) with bootstrap sd, and per predicted skill
+    the RMS difference between prediction and measured seed mean; for ``time`` also the
+    measured and predicted steps where ``R_k/S = 0.5`` and their ratio; for ``data`` both laws.
+    """
+    kind = spec.experiment
+    target = max(spec.n_s_values)
+    out: dict = {"experiment": kind, "n_s_predicted": target}
+    if kind == "time":
+        eta, R0 = 2.0 * spec.lr, default_r0(spec.init_std)
+        out.update(eta=eta, R0=R0)
+        steps, R1 = time_curves(results, 1)
+        steps5, R5 = time_curves(results, target)
+        if steps is None or steps5 is None:
+            return {**out, "missing": "finished n_s=1 and n_s=%d time runs are needed" % target}
+        x = np.tile(steps, R1.shape[0])
+        fit = fit_constant("time", x, np.ones_like(x), R1[:, :, 0].ravel(), n_s=1, alpha=spec.alpha, S=spec.S,
+                           R0=R0, eta=eta, rng=rng, n_boot=n_boot)
+        out["fit"] = vars(fit)
+        mean = R5.mean(axis=0)
+        fine = np.concatenate([[0.0], np.geomspace(1.0, 1e3 * steps5[-1], 400001)])
+        skills = []
+        for k in range(1, target + 1):
+            pred = predict("time", steps5, k=k, value=fit.value, n_s=target, alpha=spec.alpha, S=spec.S, R0=R0, eta=eta)
+            t_meas = crossing(steps5, mean[:, k - 1], 0.5)
+            t_pred = crossing(fine, predict("time", fine, k=k, value=fit.value, n_s=target, alpha=spec.alpha,
+                                            S=spec.S, R0=R0, eta=eta), 0.5)
+            skills.append({"k": k, "rms": float(np.sqrt(np.mean((pred - mean[:, k - 1]) ** 2))),
+                           "step_half_measured": t_meas, "step_half_predicted": t_pred,
+                           "ratio_predicted_to_measured": t_pred / t_meas if np.isfinite(t_meas) else float("nan")})
+        out["skills"] = skills
+        measured = [s["step_half_measured"] for s in skills]
+        out["emergence_order"] = [s["k"] for s in sorted(skills, key=lambda s: (np.isnan(s["step_half_measured"]),
+                                                                                 s["step_half_measured"]))
+                                  if np.isfinite(s["step_half_measured"])]
+        out.update(_order(measured))
+        return out
+    attr = "D" if kind == "data" else "width"
+    one = _group(results, 1, lambda r: getattr(r, attr))
+    many = _group(results, target, lambda r: getattr(r, attr))
+    if not one or not many:
+        return {**out, "missing": "finished n_s=1 and n_s=%d runs are needed" % target}
+    x = np.concatenate([np.full(len(v), k) for k, v in one.items()]).astype(float)
+    y = np.concatenate([v[:, 0] for v in one.values()])
+    xs = np.array(list(many), dtype=float)
+    mean = np.array([v.mean(axis=0) for v in many.values()])
+    laws = DATA_LAWS if kind == "data" else (None,)
+    out["fits"] = []
+    for law in laws:
+        fit = fit_constant(kind, x, np.ones_like(x), y, n_s=1, alpha=spec.alpha, S=spec.S, law=law or "eq17",
+                           rng=rng, n_boot=n_boot)
+        skills = []
+        for k in range(1, target + 1):
+            pred = predict(kind, xs, k=k, value=fit.value, n_s=target, alpha=spec.alpha, S=spec.S, law=law or "eq17")
+            skills.append({"k": k, "rms": float(np.sqrt(np.mean((pred - mean[:, k - 1]) ** 2)))})
+        total = float(np.sqrt(np.mean([s["rms"] ** 2 for s in skills])))
+        out["fits"].append({"fit": vars(fit), "skills": skills, "rms_all_skills": total})
+    if kind == "data":
+        out["better_law"] = min(out["fits"], key=lambda f: f["rms_all_skills"])["fit"]["law"]
+    # Order in which the skills reach R/S = 0.5 as the resource grows (measured seed mean).
+    half = [crossing(xs, mean[:, k], 0.5) for k in range(target)]
+    out["resource_half_measured"] = half
+    out.update(_order(half))
+    return out
+
+
+def _order(half) -> dict:
+    """``skills_emerged`` (reach R/S = 0.5 within the measured range) and whether they are
+    skills 1..j reaching it at strictly increasing resource (``in_frequency_order``)."""
+    half = np.asarray(half, dtype=float)
+    emerged = np.flatnonzero(np.isfinite(half))
+    prefix = emerged.size > 0 and np.array_equal(emerged, np.arange(emerged.size))
+    return {"skills_emerged": [int(k) + 1 for k in emerged],
+            "in_frequency_order": bool(prefix and np.all(np.diff(half[emerged]) > 0))}

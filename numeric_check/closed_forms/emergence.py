@@ -1,0 +1,127 @@
+"""Closed-form emergence curves of the extended multilinear model (SPEC §6.1-6.3), as the
+network predictions use them: R_k/S against time (Eq. 14), data (Eq. 17 and the corrected
+D_c-shot law, SPEC §10 item 8) and width (Eq. 21).
+
+These are formulas, evaluated in NumPy so that the network code can use them without SymPy;
+``derivations`` checks each one against its symbolic derivation and against simulation.
+
+Examples
+--------
+>>> time_emergence(np.array([0.0]), k=1, alpha=0.6, n_s=1, S=5.0, B2=1/22, R0=0.05, eta=0.05)
+array([0.01])
+>>> width_emergence(np.array([1, 4, 5, 8]), k=2, Nc=4)
+array([0.  , 0.  , 0.25, 1.  ])
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from numeric_check.simulation.data import skill_probabilities
+from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
+
+__all__ = ["unit_interval", "time_emergence", "data_emergence", "width_emergence", "binomial_average", "DATA_LAWS"]
+
+DATA_LAWS = ("eq17", "linear")
+
+
+def unit_interval(name: str, value) -> float:
+    """Return ``value`` as a float if ``0 < value <= 1`` (the calibration factor B^2).
+
+    Examples
+    --------
+    >>> unit_interval("B2", 1)
+    1.0
+    """
+    x = finite(name, value)
+    if not 0.0 < x <= 1.0:
+        raise ArgumentError(f"{name} must lie in (0, 1], got {value!r}")
+    return x
+
+
+def _skill_frequency(k: int, alpha: float, n_s: int) -> float:
+    n_s = integer("n_s", n_s, minimum=1)
+    k = integer("k", k, minimum=1, maximum=n_s, maximum_name="n_s")
+    return float(skill_probabilities(alpha, n_s)[k - 1])
+
+
+def time_emergence(T, *, k: int, alpha: float, n_s: int, S: float, B2: float, R0: float, eta: float) -> np.ndarray:
+    """``R_k(T)/S`` of Eq. 14: ``1 / (1 + (S/R0 - 1) exp(-2 eta P_s(k) B2 S T))``.
+
+    ``B2`` is the fitted factor the paper calls B^2 (SPEC §10 item 7: gradient flow puts B there).
+    """
+    T = np.asarray(T, dtype=np.float64)
+    if np.any(~np.isfinite(T)) or np.any(T < 0):
+        raise ArgumentError("T must contain only finite numbers >= 0")
+    S = positive("S", S)
+    B2 = unit_interval("B2", B2)
+    R0 = open_interval("R0", R0, 0.0, S, high_name="S")
+    eta = positive("eta", eta)
+    rate = 2.0 * eta * _skill_frequency(k, alpha, n_s) * B2 * S
+    # 1/(1 + c e^{-x}) = e^{x}/(e^{x} + c), written with exp(-x) <= 1 to avoid overflow.
+    c = S / R0 - 1.0
+    x = rate * T
+    return 1.0 / (1.0 + c * np.exp(-x))
+
+
+def _law(d: np.ndarray, Dc: int, law: str) -> np.ndarray:
+    frac = np.minimum(d / Dc, 1.0)
+    if law == "eq17":
+        return 1.0 - np.sqrt(1.0 - frac)
+    return frac
+
+
+def binomial_average(values_below, D: int, p: float, cutoff: int) -> float:
+    """``E[v(d)]`` for ``d ~ Binomial(D, p)`` when ``v(d) = values_below[d]`` for ``d < cutoff``
+    and ``v(d) = 1`` for ``d >= cutoff``; exact, in log space (no overflow for large ``D``)."""
+    d = np.arange(min(cutoff, D + 1), dtype=np.float64)
+    if p <= 0.0:
+        return float(values_below[0]) if cutoff > 0 else 1.0
+    if p >= 1.0:
+        return 1.0 if D >= cutoff else float(values_below[D])
+    # log C(D, d) by a cumulative sum of log((D - j + 1) / j), j = 1..d.
+    j = d[1:]
+    log_choose = np.concatenate(([0.0], np.cumsum(np.log(D - j + 1.0) - np.log(j))))
+    log_pmf = log_choose + d * np.log(p) + (D - d) * np.log1p(-p)
+    pmf = np.exp(log_pmf)
+    return float(1.0 + np.sum(pmf * (np.asarray(values_below)[: d.size] - 1.0)))
+
+
+def data_emergence(D, *, k: int, alpha: float, n_s: int, Dc: int, law: str = "eq17",
+                   average: bool = True) -> np.ndarray:
+    """``R_k(inf)/S`` against dataset size ``D`` for the D_c-shot learner.
+
+    ``law="eq17"`` is the paper's Eq. 17, ``1 - sqrt(1 - d_k/D_c)``; ``law="linear"`` the
+    corrected law ``d_k/D_c`` (SPEC §10 item 8), both equal to 1 for ``d_k >= D_c``. With
+    ``average`` the law is averaged over ``d_k ~ Binomial(D, P_s(k))``; without, it is evaluated
+    at ``d_k = D P_s(k)`` (the paper's code).
+    """
+    if law not in DATA_LAWS:
+        raise ArgumentError(f"law must be one of {', '.join(DATA_LAWS)}; got {law!r}")
+    Dc = integer("Dc", Dc, minimum=1)
+    p = _skill_frequency(k, alpha, n_s)
+    D_arr = np.asarray(D)
+    flat = D_arr.ravel()
+    if flat.size and (np.any(~np.isfinite(flat.astype(float))) or np.any(flat < 0)):
+        raise ArgumentError("D must contain only finite numbers >= 0")
+    if not average:
+        return _law(D_arr.astype(np.float64) * p, Dc, law)
+    if np.any(flat != np.round(flat)):
+        raise ArgumentError("D must contain integers when averaging over the binomial d_k")
+    below = _law(np.arange(Dc, dtype=np.float64), Dc, law)
+    out = np.array([binomial_average(below, int(n), p, Dc) for n in flat], dtype=np.float64)
+    return out.reshape(D_arr.shape)
+
+
+def width_emergence(N, *, k: int, Nc: int) -> np.ndarray:
+    """``R_k(inf)/S`` of Eq. 21 for a model of ``N`` basis functions, ``N_c`` per skill:
+    1 for ``k < q``, ``r/N_c`` for ``k = q``, 0 for ``k > q``, with ``q = floor((N-1)/N_c) + 1``
+    and ``(q - 1) N_c + r = N``."""
+    Nc = integer("Nc", Nc, minimum=1)
+    k = integer("k", k, minimum=1)
+    N = np.asarray(N)
+    if np.any(N != np.round(N)) or np.any(N < 1):
+        raise ArgumentError("N (width) must contain integers >= 1")
+    N = N.astype(np.int64)
+    q = (N - 1) // Nc + 1
+    rem = N - (q - 1) * Nc
+    return np.where(k < q, 1.0, np.where(k == q, rem / Nc, 0.0))
