@@ -25,32 +25,20 @@ from dataclasses import dataclass
 import sympy as sp
 
 from numeric_check.validation import ArgumentError, integer
-from symbolic.symbols import R0, S, d_k, describe, eta, p, t
+from symbolic.symbols import (R0, Bc, Dc, Nc, Rk, S, alpha_G, beta_G, c_G, d_k, eta, expected_R, gamma_G, p, q,
+                             r_q, t)
 
 __all__ = [
-    "Bc", "Dc", "Nc", "q", "rem", "Rk", "ER",
+    "Bc", "Dc", "Nc", "q", "r_q", "Rk", "expected_R",
     "calibrated_loss", "calibrated_flow", "calibrated_strength", "paper_eq14",
     "ExtendedSystem", "extended_system", "lemma_2_residual", "lemma_3_residual",
     "min_norm_identity", "dc_shot_strength", "paper_eq17", "dc_shot_loss",
     "width_bookkeeping", "width_fixed_point", "width_strength",
     "linear_strength", "linear_extended_limit",
-    "al", "be", "ga", "cG", "network_outputs", "network_loss", "network_flow", "paper_network_flow",
+    "alpha_G", "beta_G", "gamma_G", "c_G", "network_outputs", "network_loss", "network_flow", "paper_network_flow",
     "network_fit", "network_modes",
 ]
 
-Bc = describe(sp.Symbol("B", positive=True), "calibration constant of the time-extended model (Eq. 13)")
-Dc = describe(sp.Symbol("D_c", positive=True, integer=True), "basis functions per skill, data-extended model (Eq. 15)")
-Nc = describe(sp.Symbol("N_c", positive=True, integer=True), "basis functions per skill, width-extended model (Eq. 18)")
-q = describe(sp.Symbol("q", positive=True, integer=True), "index of the partly represented skill (Eq. 19)")
-rem = describe(sp.Symbol("r_q", positive=True, integer=True),
-               "basis functions of skill q, the remainder in Eq. 19 (the paper's r)", latex_name="r")
-Rk = describe(sp.Symbol("R_k", real=True), "skill strength R_k (Eq. 7)", latex_name=r"\mathcal{R}_k")
-ER = describe(sp.Symbol("ER_k", real=True), "expected final strength E[R_k(infinity)] over training sets",
-              latex_name=r"\mathbb{E}[\mathcal{R}_k(\infty)]")
-al = describe(sp.Symbol("alpha_G", positive=True), "first weight of the App. G network (Eq. 113)", latex_name=r"\alpha")
-be = describe(sp.Symbol("beta_G", positive=True), "second weight of the App. G network (Eq. 113)", latex_name=r"\beta")
-ga = describe(sp.Symbol("gamma_G", positive=True), "third weight of the App. G network (Eq. 113)", latex_name=r"\gamma")
-cG = describe(sp.Symbol("c_G", real=True), "output bias of the App. G network (Eq. 113)", latex_name="c")
 
 _a, _b, _g = sp.symbols("a b g", real=True)
 
@@ -178,14 +166,14 @@ def dc_shot_loss() -> sp.Expr:
 def dc_shot_strength() -> sp.Expr:
     """``E[R_k(inf)]`` from Eq. 8 at the minimum-norm solution: solve
     ``(1/2)(S^2 + E[f^2] - 2 S R) = Eq. 104`` with ``E[f^2] = S R`` (:func:`min_norm_identity`)."""
-    eq8 = sp.Rational(1, 2) * (S**2 + S * ER - 2 * S * ER)
-    (sol,) = sp.solve(sp.Eq(eq8, dc_shot_loss()), ER)
+    eq8 = sp.Rational(1, 2) * (S**2 + S * expected_R - 2 * S * expected_R)
+    (sol,) = sp.solve(sp.Eq(eq8, dc_shot_loss()), expected_R)
     return sp.factor(sol)
 
 
 def paper_eq17() -> sp.Expr:
     """Eq. 17 as printed, obtained by solving Eq. 10, ``(1/2)(S - R)^2``, against Eq. 104."""
-    sols = sp.solve(sp.Eq((S - ER) ** 2 / 2, dc_shot_loss()), ER)
+    sols = sp.solve(sp.Eq((S - expected_R) ** 2 / 2, dc_shot_loss()), expected_R)
     return next(s for s in sols if sp.limit(s, d_k, 0) == 0)
 
 
@@ -210,7 +198,7 @@ def width_fixed_point() -> sp.Expr:
 def width_strength() -> sp.Expr:
     """``R_q(inf) = sum_{l <= r} (a B_{q,l}) E[e_{q,l} g_q] = S r / N_c`` (Eqs. 110-111)."""
     l = sp.Symbol("l", positive=True, integer=True)
-    return sp.simplify(sp.summation(width_fixed_point() / sp.sqrt(Nc), (l, 1, rem)))
+    return sp.simplify(sp.summation(width_fixed_point() / sp.sqrt(Nc), (l, 1, r_q)))
 
 
 # ---------------------------------------------------------------------- linear models (Eqs. 124-127)
@@ -234,7 +222,7 @@ def linear_extended_limit(system: ExtendedSystem | None = None) -> sp.Matrix:
 
 
 # ---------------------------------------------------------------------- Appendix G (Eqs. 112-123)
-def _network(theta=(al, be, ga, cG)):
+def _network(theta=(alpha_G, beta_G, gamma_G, c_G)):
     A_, B_, G_, C_ = theta
     W = sp.Matrix([[-A_, A_, -A_], [-B_, B_, -B_], [G_, -G_, G_]])
     b = sp.Matrix([0, B_, -G_])
@@ -251,7 +239,7 @@ def network_modes() -> sp.Matrix:
 
 def network_outputs() -> sp.Matrix:
     """``f(X_j)`` of Eqs. 113-114 on the eight inputs (ReLU evaluated for positive weights)."""
-    return network_modes() * sp.ones(3, 1) + cG * sp.ones(8, 1)
+    return network_modes() * sp.ones(3, 1) + c_G * sp.ones(8, 1)
 
 
 def _labels() -> sp.Matrix:
@@ -268,26 +256,26 @@ def network_flow() -> sp.Matrix:
     written in the squares (``d(x^2)/dt = 2 x dx/dt``)."""
     L = network_loss()
     A2, B2, G2 = sp.symbols("alpha2 beta2 gamma2", positive=True)
-    rates = [2 * x * (-eta * sp.diff(L, x)) for x in (al, be, ga)] + [-eta * sp.diff(L, cG)]
-    back = {al: sp.sqrt(A2), be: sp.sqrt(B2), ga: sp.sqrt(G2)}
-    squares = {A2: al**2, B2: be**2, G2: ga**2}
+    rates = [2 * x * (-eta * sp.diff(L, x)) for x in (alpha_G, beta_G, gamma_G)] + [-eta * sp.diff(L, c_G)]
+    back = {alpha_G: sp.sqrt(A2), beta_G: sp.sqrt(B2), gamma_G: sp.sqrt(G2)}
+    squares = {A2: alpha_G**2, B2: beta_G**2, G2: gamma_G**2}
     return sp.Matrix([sp.factor(sp.expand(r).subs(back)).subs(squares) for r in rates])
 
 
 def paper_network_flow() -> sp.Matrix:
     """Eqs. 120-123 as printed."""
     return sp.Matrix([
-        2 * eta * al**2 * (-S - (-2 * al**2 + 2 * be**2 + cG)),
-        -eta * be**2 * (S - (-2 * al**2 + 5 * be**2 + 5 * cG)),
-        -eta * ga**2 * (S - (ga**2 + cG)),
-        -eta * (2 * al**2 - 5 * be**2 - ga**2 - 8 * cG),
+        2 * eta * alpha_G**2 * (-S - (-2 * alpha_G**2 + 2 * beta_G**2 + c_G)),
+        -eta * beta_G**2 * (S - (-2 * alpha_G**2 + 5 * beta_G**2 + 5 * c_G)),
+        -eta * gamma_G**2 * (S - (gamma_G**2 + c_G)),
+        -eta * (2 * alpha_G**2 - 5 * beta_G**2 - gamma_G**2 - 8 * c_G),
     ])
 
 
 def network_fit() -> dict:
     """The exact fit ``f(X) = Y``: solve the eight equations for ``alpha, beta, gamma, c``."""
     eqs = list(network_outputs() - _labels())
-    sols = sp.solve(eqs, [al, be, ga, cG], dict=True)
+    sols = sp.solve(eqs, [alpha_G, beta_G, gamma_G, c_G], dict=True)
     if len(sols) != 1:
         raise ArithmeticError(f"expected one positive solution, got {sols}")
     return sols[0]

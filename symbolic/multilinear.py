@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symbolic.symbols import (A, D, R, R0, S, a, alpha, b, d_k, epsilon, eta, k, lam, p, t, tau, w)
+from symbolic.symbols import (A, D, R, R0, S, a, alpha, b, d_k, epsilon, eta, g_value, k, lam, p, t, tau, w)
 
 __all__ = [
     "sign", "sample_error", "skill_loss_empirical", "gradient_flow", "strength_ode_from_flow",
@@ -25,7 +25,7 @@ __all__ = [
     "saxe_mode_loss", "saxe_mode_strength", "conserved_difference", "frequency_power_law",
 ]
 
-sign = sp.Symbol("s", real=True)  # g_k(k, x) = ±1 at a sample of skill k
+sign = g_value  # g_k(i, x) = ±1 at a sample of skill k
 
 
 def frequency_power_law(index=k):

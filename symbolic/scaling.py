@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symbolic.symbols import A, D, N, S, T, alpha, describe, k
+from symbolic.symbols import A, C, D, F, L_C, N, S, T, Lambda_E4, alpha, k, s, x
 
 __all__ = [
-    "x", "s", "C", "L_C", "Lag", "F",
+    "x", "s", "C", "L_C", "Lambda_E4", "F",
     "StageHeuristic", "stage_heuristic",
     "TimeExponent", "time_exponent",
     "DataExponent", "data_exponent",
@@ -28,12 +28,6 @@ __all__ = [
     "ComputeAllocation", "compute_allocation",
 ]
 
-x = describe(sp.Symbol("x", positive=True), "expansion variable 1/k, or the substituted frequency A k^-(alpha+1)")
-s = describe(sp.Symbol("s", positive=True), "data-law exponent alpha/(alpha+1)")
-C = describe(sp.Symbol("C", positive=True), "compute C = T N")
-L_C = describe(sp.Symbol("L_C", positive=True), "finite-N correction constant of the time law (Eq. 56)")
-Lag = describe(sp.Symbol("Lambda", positive=True), "Lagrange multiplier of App. E.4 (the paper's lambda)", r"\Lambda")
-F = sp.Function("F")   # a skill loss as a function of k^-(alpha+1) T
 
 
 @dataclass(frozen=True)
@@ -200,10 +194,10 @@ def compute_allocation() -> ComputeAllocation:
     """
     Tp, Np, u = sp.Symbol("T", positive=True), sp.Symbol("N", positive=True), sp.Symbol("u", positive=True)
     objective = Tp ** (-alpha / (alpha + 1)) + Np ** (-alpha)
-    lagrangian = objective + Lag * (Np * Tp - C)
+    lagrangian = objective + Lambda_E4 * (Np * Tp - C)
     conditions = (sp.diff(lagrangian, Tp), sp.diff(lagrangian, Np), Np * Tp - C)
-    multiplier = sp.solve(conditions[1], Lag)[0]
-    reduced = sp.simplify(conditions[0].subs(Lag, multiplier))
+    multiplier = sp.solve(conditions[1], Lambda_E4)[0]
+    reduced = sp.simplify(conditions[0].subs(Lambda_E4, multiplier))
     reduced_u = sp.powsimp(sp.expand_power_base(reduced.subs(Np, u ** (-1 / alpha)), force=True), force=True)
     (u_sol,) = sp.solve(reduced_u, u)                          # u = N^-alpha
     balance = sp.Eq(Np ** (-alpha), u_sol)

@@ -18,7 +18,7 @@ from derivations.document.figures import figure_sets
 from derivations.registry import SECTIONS, claims
 from numeric_check.validation import ArgumentError
 from symbolic.printers import latex
-from symbolic.symbols import MEANINGS
+from symbolic.symbols import GLOSSARY
 
 __all__ = ["build_document", "compile_pdf", "find_pdflatex", "claim_latex", "escape"]
 
@@ -158,11 +158,8 @@ def _summary_latex(results: list[CheckResult]) -> str:
 
 def _glossary_latex() -> str:
     out = ["\\section*{Symbols}\n\\begin{longtable}{ll}\\toprule symbol & meaning\\\\\\midrule\n"]
-    from symbolic import symbols as sym
-
-    for name, meaning in MEANINGS.items():
-        symbol = next((v for v in vars(sym).values() if isinstance(v, sp.Symbol) and v.name == name), sp.Symbol(name))
-        out.append(f"${latex(symbol)}$ & {escape(meaning)}\\\\\n")
+    for symbol, meaning, _ in GLOSSARY:      # meanings are LaTeX text (maths in $...$)
+        out.append(f"${latex(symbol)}$ & {meaning}\\\\\n")
     out.append("\\bottomrule\\end{longtable}\n")
     return "".join(out)
 

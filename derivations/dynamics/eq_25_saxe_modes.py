@@ -8,11 +8,10 @@ from derivations.checking import evaluate, logistic_euler_tolerance, record_grid
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.simulation.linear_network import random_orthogonal, simulate_linear_network
 from symbolic import multilinear as ml
-from symbolic.symbols import describe, eta, lam, t
+from symbolic.symbols import ab0, eta, lam, t
 
 __all__ = ["claim"]
 
-ab0 = describe(sp.Symbol("ab_0", positive=True), "initial product a_k(0) b_k(0) of a mode", "a_k(0)b_k(0)")
 mode = sp.Symbol(r"\frac{a_k b_k}{\lambda_k}")
 
 

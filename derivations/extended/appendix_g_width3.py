@@ -13,7 +13,7 @@ import sympy as sp
 
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.simulation.width3 import simulate_width3
-from symbolic.extended import al, be, cG, ga, network_fit, network_flow, network_loss, network_outputs, paper_network_flow
+from symbolic.extended import alpha_G, beta_G, c_G, gamma_G, network_fit, network_flow, network_loss, network_outputs, paper_network_flow
 from symbolic.symbols import S, eta, t
 
 __all__ = ["claim", "integrate", "mode_times"]
@@ -23,7 +23,7 @@ _HORIZON = 60.0
 
 
 def _statement() -> sp.Eq:
-    lhs = sp.Matrix([sp.Derivative(al**2, t), sp.Derivative(be**2, t), sp.Derivative(ga**2, t), sp.Derivative(cG, t)])
+    lhs = sp.Matrix([sp.Derivative(alpha_G**2, t), sp.Derivative(beta_G**2, t), sp.Derivative(gamma_G**2, t), sp.Derivative(c_G, t)])
     return sp.Eq(lhs, network_flow(), evaluate=False)
 
 
@@ -41,7 +41,7 @@ def integrate(rhs: sp.Matrix, *, theta0, S_value: float, horizon: float, dt: flo
     """RK4 solution of ``d(alpha^2, beta^2, gamma^2, c)/dt = rhs`` (eta = 1) at ``times``."""
     A2, B2, G2, C = sp.symbols("A2 B2 G2 C", real=True)
     f = sp.lambdify((A2, B2, G2, C), list(rhs.subs({eta: 1, S: S_value}).subs(
-        {al: sp.sqrt(A2), be: sp.sqrt(B2), ga: sp.sqrt(G2), cG: C})), modules="numpy")
+        {alpha_G: sp.sqrt(A2), beta_G: sp.sqrt(B2), gamma_G: sp.sqrt(G2), c_G: C})), modules="numpy")
     th = np.asarray(theta0, dtype=float)
     y = np.array([th[0] ** 2, th[1] ** 2, th[2] ** 2, th[3]])
     n = int(round(horizon / dt))

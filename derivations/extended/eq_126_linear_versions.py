@@ -12,7 +12,7 @@ import sympy as sp
 
 from derivations.claim import Agreement, Claim, Step
 from numeric_check.simulation.extended import simulate_dc_shot
-from symbolic.extended import ER, Dc, extended_system, linear_extended_limit, linear_strength, min_norm_identity
+from symbolic.extended import expected_R, Dc, extended_system, linear_extended_limit, linear_strength, min_norm_identity
 from symbolic.symbols import S, d_k, eta, p, t
 
 __all__ = ["claim"]
@@ -21,7 +21,7 @@ _DC, _DS, _DRAWS = 16, (2, 4, 8, 12), 400
 
 
 def _statement() -> sp.Eq:
-    return sp.Eq(ER, S * d_k / Dc)
+    return sp.Eq(expected_R, S * d_k / Dc)
 
 
 def _check_symbolic(statement: sp.Eq) -> bool:
@@ -83,7 +83,7 @@ def claim() -> Claim:
             Step(r"\vec W_k(\infty)", r"\Phi(\Phi^T\Phi)^{-1}\vec y=P\vec w^*",
                  r"Stationary point inside $\mathrm{im}\,\Phi$ (SymPy, generic $\Phi\in\mathbb{R}^{3\times2}$): the "
                  r"minimum-norm solution, the same as the multilinear model's limit (Proposition~1)."),
-            Step(ER, S * d_k / Dc, r"Hence the same $\mathbb{E}[\mathcal{R}_k(\infty)]$; with $N_c$ functions per "
+            Step(expected_R, S * d_k / Dc, r"Hence the same $\mathbb{E}[\mathcal{R}_k(\infty)]$; with $N_c$ functions per "
                  r"skill likewise $\mathcal{R}_q=Sr/N_c$ (Eq.~127 analogue of Proposition~2)."),
         ),
         check_symbolic=_check_symbolic,

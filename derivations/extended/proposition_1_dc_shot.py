@@ -11,7 +11,7 @@ import sympy as sp
 
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.simulation.extended import simulate_dc_shot
-from symbolic.extended import (ER, Dc, dc_shot_loss, dc_shot_strength, extended_system, min_norm_identity,
+from symbolic.extended import (expected_R, Dc, dc_shot_loss, dc_shot_strength, extended_system, min_norm_identity,
                                paper_eq17)
 from symbolic.symbols import S, d_k
 
@@ -25,7 +25,7 @@ _DRAWS, _STEPS, _LR, _INIT = 400, 2500, 0.1, 1e-3
 
 
 def _statement() -> sp.Eq:
-    return sp.Eq(ER, S * d_k / Dc)
+    return sp.Eq(expected_R, S * d_k / Dc)
 
 
 def _check_symbolic(statement: sp.Eq) -> bool:
@@ -99,7 +99,7 @@ def claim() -> Claim:
             Step(r"\mathcal{L}_k(\infty)", sp.Rational(1, 2) * (S**2 + S * Rs - 2 * S * Rs),
                  r"Eq.~8, not Eq.~10: $\tfrac12(S^2+\mathbb{E}_X[f^2]-2S\mathcal{R}_k)=\tfrac S2(S-\mathcal{R}_k)$."),
             Step(r"\mathbb{E}[\mathcal{L}_k(\infty)]", dc_shot_loss(), r"Eq.~104 (eigenlearning; confirmed by the simulation)."),
-            Step(ER, dc_shot_strength(), r"Solving the two for $\mathbb{E}[\mathcal{R}_k(\infty)]$. (Equivalently "
+            Step(expected_R, dc_shot_strength(), r"Solving the two for $\mathbb{E}[\mathcal{R}_k(\infty)]$. (Equivalently "
                  r"$\mathbb{E}[P]=\frac{d_k}{D_c}I$ because the feature vectors are exchangeable and $\mathrm{tr}\,P=d_k$.)"),
         ),
         check_symbolic=_check_symbolic,

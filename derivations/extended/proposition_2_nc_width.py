@@ -11,22 +11,21 @@ import sympy as sp
 
 from derivations.claim import Agreement, Claim, Step
 from numeric_check.simulation.extended import simulate_width, width_layout
-from symbolic.extended import Nc, q, rem, width_bookkeeping, width_fixed_point, width_strength
-from symbolic.symbols import S, describe, k
+from symbolic.extended import Nc, q, r_q, width_bookkeeping, width_fixed_point, width_strength
+from symbolic.symbols import R_inf as R_INF, S, k
 
 __all__ = ["claim", "R_INF"]
 
-R_INF = describe(sp.Symbol("R_inf", real=True), "final skill strength R_k(infinity)", latex_name=r"\mathcal{R}_k(\infty)")
 
 
 def _statement() -> sp.Eq:
-    return sp.Eq(R_INF, sp.Piecewise((S, k < q), (S * rem / Nc, sp.Eq(k, q)), (0, True)))
+    return sp.Eq(R_INF, sp.Piecewise((S, k < q), (S * r_q / Nc, sp.Eq(k, q)), (0, True)))
 
 
 def _check_symbolic(statement: sp.Eq) -> bool:
     rhs = statement.rhs
     partial = sp.simplify(rhs.subs(k, q) - width_strength()) == 0          # Eqs. 110-111
-    full = sp.simplify(rhs.subs(k, q - 1) - width_strength().subs(rem, Nc)) == 0   # all N_c functions
+    full = sp.simplify(rhs.subs(k, q - 1) - width_strength().subs(r_q, Nc)) == 0   # all N_c functions
     absent = sp.simplify(rhs.subs(k, q + 1)) == 0                          # no function: R_k = 0 (Eq. 128)
     # Eq. 19 bookkeeping: (q - 1) N_c + r = N with 1 <= r <= N_c, for every N, N_c up to 40, 8.
     layout = all(1 <= r_ <= nc and (q_ - 1) * nc + r_ == n
@@ -38,7 +37,7 @@ _NC, _NS, _ALPHA = 4, 3, 0.6
 
 
 def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
-    law = sp.lambdify((k, q, rem, Nc, S), statement.rhs, modules="numpy")
+    law = sp.lambdify((k, q, r_q, Nc, S), statement.rhs, modules="numpy")
     worst, details = 0.0, []
     for N in range(1, _NC * _NS + 1):
         run = simulate_width(N=N, Nc=_NC, alpha=_ALPHA, n_s=_NS, S=1.0, init=1e-3, eta=1.0, steps=1500,
@@ -65,7 +64,7 @@ def claim() -> Claim:
         equations=("18", "19", "20", "21", "109", "110", "111"),
         statement=_statement(),
         steps=(
-            Step("N", (q - 1) * Nc + rem, r"Eq.~19: $q=\lfloor (N-1)/N_c\rfloor+1$ and $1\le r\le N_c$ "
+            Step("N", (q - 1) * Nc + r_q, r"Eq.~19: $q=\lfloor (N-1)/N_c\rfloor+1$ and $1\le r\le N_c$ "
                  r"(checked for all $N\le40$, $N_c\le8$)."),
             Step(r"\dot B_{k,l}", -sp.Symbol("eta", positive=True) * sp.Symbol("P(k)", positive=True) * aa
                  * (sp.Symbol("B_{k,l}") * aa - S / sp.sqrt(Nc)),

@@ -12,11 +12,10 @@ import numpy as np
 import sympy as sp
 
 from derivations.claim import Agreement, Claim, Step
-from symbolic.symbols import N, describe, k
+from symbolic.symbols import N, k, sigma
 
 __all__ = ["claim", "sigma", "harmonic_expansion"]
 
-sigma = describe(sp.Symbol("sigma", positive=True), "exponent of the partial sums of Lemma 6", r"\sigma")
 _x = sp.Symbol("x", positive=True)
 _delta = sp.Symbol("delta", positive=True)
 _ORDER = (N, sp.oo)

@@ -9,11 +9,10 @@ from derivations.claim import Agreement, Claim, PaperNote, Step
 from symbolic.identities import ZETA, same
 from numeric_check.closed_forms.curves import parameter_curve
 from symbolic import constants
-from symbolic.symbols import N, S, alpha, describe, n_s
+from symbolic.symbols import N, S, alpha, gamma_N, n_s
 
 __all__ = ["claim", "gamma_N"]
 
-gamma_N = describe(sp.Symbol("gamma_N", nonnegative=True), "lim N/n_s in Theorem 1", r"\gamma")
 _AN = sp.Symbol("A_N")
 
 

@@ -14,11 +14,10 @@ from symbolic.identities import ZETA, same
 from numeric_check.closed_forms.loss_sums import skill_loss
 from numeric_check.closed_forms.curves import time_curve
 from symbolic import constants
-from symbolic.symbols import S, T, alpha, describe, eta
+from symbolic.symbols import S, T, alpha, eta, kappa
 
 __all__ = ["claim", "kappa"]
 
-kappa = describe(sp.Symbol("kappa_3", positive=True), "constant of Theorem 3's lower bound", r"\kappa")
 _c = sp.Symbol("c", positive=True)            # eta S T
 _z = sp.Symbol("z", positive=True)
 _x = sp.Symbol("x", positive=True)

@@ -8,12 +8,10 @@ import sympy as sp
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.closed_forms.loss_sums import time_loss
 from symbolic import constants
-from symbolic.symbols import S, alpha, describe, eta, k, r, T
+from symbolic.symbols import S, T, alpha, eta, k, lam_T, r, u
 
 __all__ = ["claim", "u", "lam_T", "A_of_lambda", "statement"]
 
-u = describe(sp.Symbol("u", positive=True), "dimensionless skill time eta S T P_s(k)")
-lam_T = describe(sp.Symbol("lambda_T", positive=True), "limit of N/(eta S T)^(1/(alpha+1)) (Thm. 4)", r"\lambda")
 A_of_lambda = sp.Function("A")
 _zeta = sp.zeta(alpha + 1)
 _PHI = S**2 / 2 / (1 + sp.exp(2 * u) / (S / r - 1)) ** 2
