@@ -7,10 +7,10 @@ the caller's precision is untouched). Arguments may be floats, ints, decimal str
 6/10, not the nearest double), so ``A_T(alpha="0.6", ...)`` at ``dps=50`` is correct to 50
 digits for alpha = 0.6 exactly.
 
-Contents (SPEC §7.0 table):
+Contents (the summary of App. J: Thms. 1, 4, 5, Cor. 5, Prop. 7):
 
 * :func:`A_N` — Theorem 1, ``S^2 (1-gamma^alpha) / (2 alpha zeta(alpha+1))``; :func:`A_N_eq327`
-  the paper's shortcut ``S^2/2`` (SPEC §10 item 1).
+  the paper's shortcut ``S^2/2``, 18-57% too large at alpha = 0.3-0.9 (``alpha zeta(alpha+1)`` is not 1).
 * :func:`time_integral` — ``int_lower^inf u^(-1/(alpha+1)) Phi_{S,r}(u) du`` by tanh-sinh
   quadrature after the substitution ``v = u^(alpha/(alpha+1))`` that removes the endpoint
   singularity; :func:`time_integral_polylog` the same integral (``lower = 0``) in closed form
@@ -45,6 +45,7 @@ __all__ = [
     "A_N", "A_N_eq327", "A_lambda", "A_T", "A_D", "data_bracket",
     "compute_constant", "prop7_asymptotic", "A_infinity_small_r",
     "normalisation", "tail_probability", "nstr",
+    "EXPONENTS", "exponent", "validate_parameters",
 ]
 
 MIN_DPS = 5
@@ -88,6 +89,58 @@ def _r(value, S):
 
 def _eta(value):
     return _mpf("eta", value, positive)
+
+
+def validate_parameters(*, alpha, S, r, eta, dps: int = 15) -> int:
+    """Check ``alpha > 0``, ``S > 0``, ``0 < r < S``, ``eta > 0`` and the precision ``dps``
+    (one :class:`ArgumentError` naming the first bad argument); return ``dps`` as an int.
+
+    Examples
+    --------
+    >>> validate_parameters(alpha="0.6", S=1, r="0.01", eta=1)
+    15
+    >>> validate_parameters(alpha=0.6, S=1, r=2, eta=1)
+    Traceback (most recent call last):
+    ...
+    numeric_check.validation.ArgumentError: r must lie in (0, S) = (0, 1.0), got 2
+    """
+    dps = _dps(dps)
+    with mpmath.workdps(dps + _GUARD):
+        _alpha(alpha)
+        _r(r, _S(S))
+        _eta(eta)
+    return dps
+
+
+#: The scaling-law exponents of App. E as ``(p1, p0, q1, q0)``, meaning
+#: ``(p1 alpha + p0) / (q1 alpha + q0)``: time (Eq. 54), data (Eq. 65), parameters (Eq. 67) and
+#: compute (Eq. 76). They are derived by :mod:`symbolic.scaling` (``time_exponent``,
+#: ``data_exponent``, ``parameter_exponent``, ``compute_allocation``), which takes about a
+#: second of SymPy; the derived forms are stored here so that evaluating them needs no SymPy,
+#: and ``tests/symbolic/test_stored_exponents.py`` checks each against its derivation.
+EXPONENTS: dict[str, tuple[int, int, int, int]] = {
+    "T": (-1, 0, 1, 1),     # -alpha/(alpha+1)
+    "D": (-1, 0, 1, 1),     # -alpha/(alpha+1)
+    "N": (-1, 0, 0, 1),     # -alpha
+    "C": (-1, 0, 1, 2),     # -alpha/(alpha+2)
+}
+
+
+def exponent(name: str, *, alpha, dps: int = 15):
+    """The stored exponent ``name`` (``"T"``, ``"D"``, ``"N"`` or ``"C"``) at ``alpha``.
+
+    Examples
+    --------
+    >>> nstr(exponent("C", alpha="0.6"), 6)
+    '-0.230769'
+    """
+    if name not in EXPONENTS:
+        raise ArgumentError(f"exponent name must be one of {', '.join(EXPONENTS)}; got {name!r}")
+    dps = _dps(dps)
+    with mpmath.workdps(dps + _GUARD):
+        a = _alpha(alpha)
+        p1, p0, q1, q0 = EXPONENTS[name]
+        return (p1 * a + p0) / (q1 * a + q0)
 
 
 def nstr(x, digits: int) -> str:
@@ -200,7 +253,7 @@ def A_N(*, alpha, S, gamma=0, dps: int = 15):
 
 
 def A_N_eq327(*, S, dps: int = 15):
-    """The paper's shortcut ``A_N = S^2/2`` (Eq. 327; SPEC §10 item 1).
+    """The paper's shortcut ``A_N = S^2/2`` (Eq. 327; it replaces ``zeta(alpha+1)`` by ``1/alpha`` in Thm. 1).
 
     Examples
     --------
@@ -333,7 +386,7 @@ def _compute_h(mu, alpha, S, r, zeta, dps):
 
 def compute_constant(*, alpha, S, r, eta, dps: int = 15) -> ComputeConstant:
     """Corollary 5 / Eq. 330: ``A_C = min_lambda A(lambda^((alpha+2)/(alpha+1)))
-    lambda^(alpha/(alpha+1)) (eta S)^(-alpha/(alpha+2))`` (SPEC §10 item 3: plus sign).
+    lambda^(alpha/(alpha+1)) (eta S)^(-alpha/(alpha+2))`` (plus sign, as Eq. 251; the sentence after Cor. 5 has the wrong sign).
 
     With ``mu = lambda^((alpha+2)/(alpha+1))`` the objective is ``A(mu) mu^(alpha/(alpha+2))``;
     its derivative vanishes where ``(alpha/(alpha+2)) zeta A(mu) mu^alpha = S^2/2 - Phi(u0)``,
@@ -371,8 +424,8 @@ def compute_constant(*, alpha, S, r, eta, dps: int = 15) -> ComputeConstant:
 
 def prop7_asymptotic(*, alpha, S, r, dps: int = 15):
     """Proposition 7: ``int u^(-1/(alpha+1)) Phi du ~ (log((S-r)/r))^(alpha/(alpha+1))
-    2^(1/(alpha+1)) S^2 (alpha+1) / (4 alpha)`` as ``r -> 0`` (converges logarithmically,
-    SPEC §10 item B).
+    2^(1/(alpha+1)) S^2 (alpha+1) / (4 alpha)`` as ``r -> 0`` (converges logarithmically:
+    at the paper's ``r/S = 10^-2`` it is 9-16% too high, so ``A_T`` uses the integral of Eq. 321).
 
     Examples
     --------

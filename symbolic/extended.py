@@ -1,4 +1,4 @@
-r"""SymPy derivations for the extended models (SPEC §6, paper Section 5 and Appendices F-H).
+r"""SymPy derivations for the extended models (paper Sec. 5 and Apps. F-H).
 
 Everything is derived from a model's loss by differentiation, ``dsolve``, ``solve`` and
 ``limit``; the paper's printed forms are separate functions (``paper_*``) for comparison.

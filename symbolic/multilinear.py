@@ -1,4 +1,4 @@
-"""The multilinear model derived with SymPy (SPEC §3-4, §6.4-6.5).
+"""The multilinear model derived with SymPy (paper Sec. 3, App. C-D, H and Saxe et al.'s modes, App. B.2).
 
 Everything here is obtained by operating on the model: the per-sample squared error is
 expanded with the skill basis, the empirical loss is differentiated to get the gradient flow,

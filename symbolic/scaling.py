@@ -75,7 +75,7 @@ class TimeExponent:
     exponent: sp.Expr
     tail: sp.Expr                # S^2/2 int_N^inf A k^-(alpha+1) dk
     corrected_law: sp.Eq         # solution of dL/dT = -alpha/((alpha+1)T) (L + L_C)
-    eq69_residual: sp.Expr       # -L_C + S^2 A N^-alpha / (2 alpha) with L_C = tail (SPEC §10 item 5)
+    eq69_residual: sp.Expr       # -L_C + S^2 A N^-alpha / (2 alpha) with L_C = tail (the paper's Eq. 69 keeps this term; it is identically 0)
 
 
 def time_exponent() -> TimeExponent:
@@ -116,7 +116,7 @@ class DataExponent:
 
 
 def data_exponent() -> DataExponent:
-    """Derive ``Delta L / E_D[L] = -alpha/((alpha+1)D + 2alpha + 1)`` (SPEC §10 item 6) and the
+    """Derive ``Delta L / E_D[L] = -alpha/((alpha+1)D + 2alpha + 1)`` (the paper's Eq. 64 has -alpha/(1+(alpha+1)D): a sign slip in its last line) and the
     exponent ``-alpha/(alpha+1)``.
 
     The integrals ``int_1^inf k^-(alpha+1) (1-A k^-(alpha+1))^D dk`` (Eq. 61) and
@@ -172,7 +172,7 @@ class ComputeAllocation:
     """App. E.4: Lagrange conditions (Eqs. 72-74) solved by SymPy."""
 
     conditions: tuple[sp.Expr, ...]
-    balance: sp.Eq               # N^-alpha = T^(-alpha/(alpha+1)) / (alpha+1)  (SPEC §10 item 4)
+    balance: sp.Eq               # N^-alpha = T^(-alpha/(alpha+1)) / (alpha+1)  (App. E.4 writes "T^(alpha+1) ~ N"; the Lagrange system gives N^(alpha+1) ~ T)
     T_opt: sp.Expr               # in terms of C
     N_opt: sp.Expr
     loss_min: sp.Expr

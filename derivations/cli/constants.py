@@ -12,25 +12,16 @@ __all__ = ["add_parser", "run", "constants_table"]
 
 
 def constants_table(*, alpha: str, S: str, r: str, eta: str, dps: int = 15) -> dict:
-    """All constants as decimal strings with ``dps`` significant digits (JSON layout)."""
-    import mpmath
-    import sympy as sp
+    """All constants as decimal strings with ``dps`` significant digits (JSON layout).
 
+    The exponents are the stored forms of :data:`symbolic.constants.EXPONENTS` (derived once by
+    :mod:`symbolic.scaling`), so a call evaluates mpmath only and imports no SymPy.
+    """
     from symbolic import constants as c
-    from symbolic.scaling import compute_allocation, parameter_exponent, time_exponent, data_exponent
-    from symbolic.symbols import alpha as a_sym
 
-    dps = c._dps(dps)
-    with mpmath.workdps(dps + 10):      # validate everything before the (slower) derivations
-        a = c._alpha(alpha)
-        S_ = c._S(S)
-        c._r(r, S_)
-        c._eta(eta)
-    exps = {"T": time_exponent().exponent, "D": data_exponent().exponent,
-            "N": parameter_exponent().exponent, "C": compute_allocation().loss_exponent}
+    dps = c.validate_parameters(alpha=alpha, S=S, r=r, eta=eta, dps=dps)  # before any slow work
     out = {"alpha": alpha, "S": S, "r": r, "eta": eta, "dps": dps}
-    with mpmath.workdps(dps + 10):
-        out["exponents"] = {key: c.nstr(sp.lambdify(a_sym, e, modules="mpmath")(a), dps) for key, e in exps.items()}
+    out["exponents"] = {key: c.nstr(c.exponent(key, alpha=alpha, dps=dps), dps) for key in c.EXPONENTS}
     kw = dict(alpha=alpha, S=S, dps=dps)
     out["A_T"] = c.nstr(c.A_T(r=r, eta=eta, **kw), dps)
     out["A_D"] = c.nstr(c.A_D(r=r, **kw), dps)

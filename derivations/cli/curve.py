@@ -7,7 +7,7 @@ Usage::
     emergence curve emergence-parameter --alpha 0.6 --n-s 5 --Nc 4
     ... [--k 1,2,3] [--x-min X --x-max X --points N] [--json] [-o FILE]
 
-Time uses Eq. 14 (``--B2`` is the fitted factor the paper calls B^2; SPEC §10 item 7). Data uses
+Time uses Eq. 14 (``--B2`` is the fitted factor the paper calls B^2; gradient flow puts B itself in the exponent). Data uses
 the verified D_c-shot law ``d_k/D_c`` (``--law linear``, default) or the paper's Eq. 17
 (``--law eq17``), averaged over ``d_k ~ Binomial(D, P_s(k))`` unless ``--no-average`` (then
 ``d_k = D P_s(k)``, as in the paper's code). Parameters use Eq. 21. The x-grid is logarithmic

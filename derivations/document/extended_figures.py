@@ -110,7 +110,7 @@ def _fig6(folder: Path) -> Figure:
     return save(fig, folder, "fig6_stage_like",
                 r"Stage-like training (Fig.~6, Eqs.~40--41) of the multilinear model: skill 1 saturates "
                 r"(duration $\tau^{(s)}_1$) before skill 2 emerges at $\tau^{(e)}_2$. The condition needs a small "
-                r"initialisation, here $\mathcal{R}_k(0)/S=10^{-6}$ (SPEC approximation A).")
+                r"initialisation, here $\mathcal{R}_k(0)/S=10^{-6}$ (Eq. 41 holds only for the first skills).")
 
 
 def _fig8(folder: Path) -> Figure:
