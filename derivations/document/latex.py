@@ -15,6 +15,8 @@ import sympy as sp
 import derivations
 from derivations.claim import CheckResult, Claim, run_checks
 from derivations.document.figures import figure_sets
+from derivations.document.notes import notes_latex
+from derivations.document.typeset import escape, number as _number
 from derivations.registry import SECTIONS, claims
 from numeric_check.validation import ArgumentError
 from symbolic.printers import latex
@@ -46,23 +48,14 @@ Nam, Fonseca, Lee, Mingard and Louis, \emph{An exactly solvable model for emerge
 laws in the multitask sparse parity problem} (NeurIPS 2024, arXiv:2404.17563), and derives each
 one with SymPy from the model's definition: the loss is differentiated, the ODEs are solved,
 limits and series are taken by the computer algebra system. Every result carries two checks,
-run while this document was written: a symbolic one (a residual that simplifies to zero, or a
-limit equal to the stated value) and a numeric one, a direct simulation of the model on sampled
-data compared with the closed form, with its measured error, its tolerance and the reason for
-that tolerance. Equation numbers (Eq.~$n$) are the paper's.
+run while this document was written: a symbolic one, whose claim says what it does, and a
+numeric one with its measured error, its tolerance and the reason for that tolerance.
+%(methods)s Equation numbers (Eq.~$n$) are the paper's.
 \end{abstract}
 \tableofcontents
 """
 
 _MAX_INLINE = 260
-
-
-def escape(text: str) -> str:
-    """Escape plain text for LaTeX."""
-    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}",
-             "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}"}
-    return "".join(table.get(ch, ch) for ch in text)
 
 
 def _math(expr) -> str:
@@ -79,10 +72,23 @@ def _statement(claim: Claim) -> str:
     return _math(st)
 
 
-def _number(x: float) -> str:
-    if x == 0:
-        return "0"
-    return f"{x:.3g}" if abs(x) >= 1e-3 and abs(x) < 1e4 else f"{x:.2e}"
+#: How each numeric method reads in the document.
+METHOD_TEXT = {
+    "simulation": "gradient descent of the model on sampled data",
+    "exact sum": "an exact finite sum",
+    "quadrature": "quadrature or high-precision evaluation",
+    "network run": "a trained network",
+}
+
+
+def methods_sentence(results: list[CheckResult]) -> str:
+    """The abstract's count of numeric checks by method, e.g. "Of the 33 numeric checks, 12 ..."."""
+    counts = {m: sum(r.agreement.method == m for r in results) for m in METHOD_TEXT}
+    parts = [f"{n} by {METHOD_TEXT[m]}" for m, n in counts.items() if n]
+    if not parts:
+        return ""
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f"Of the {len(results)} numeric checks, {listed}."
 
 
 def claim_latex(claim: Claim, result: CheckResult | None) -> str:
@@ -105,11 +111,11 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     if result is not None:
         ag = result.agreement
         verdict = "passed" if result.passed else "FAILED"
-        out.append("\\emph{Verification} (" + verdict + "). Symbolic: "
-                   + ("the residual simplifies to zero / the limit equals the stated value."
-                      if result.symbolic else "\\textbf{failed}.")
-                   + f" Numeric: error ${_number(ag.error)}$, tolerance ${_number(ag.tolerance)}$ --- "
-                   + escape(ag.reason) + ".\n")
+        out.append("\\emph{Verification} (" + verdict + "). Symbolic ("
+                   + ("passed" if result.symbolic else "\\textbf{failed}") + "): "
+                   + claim.symbolic_check.rstrip(".") + "."
+                   + f" Numeric, by {METHOD_TEXT[ag.method]}: error ${_number(ag.error)}$, "
+                   f"tolerance ${_number(ag.tolerance)}$ --- " + escape(ag.reason) + ".\n")
         if ag.details:
             out.append("\\begin{center}\\small\\begin{tabular}{lr}\\toprule measured & value\\\\\\midrule\n")
             for name, value in ag.details:
@@ -128,29 +134,13 @@ def _figures_latex(figures, tex_dir: Path) -> str:
     return "".join(out)
 
 
-def _notes_latex(selected: list[Claim]) -> str:
-    notes = [(c, n) for c in selected for n in c.notes]
-    if not notes:
-        return ""
-    out = ["\\section{Notes on the paper}\n",
-           "Places where the paper approximates or mistypes a formula, with the exact form derived "
-           "here and, where it applies, the relative difference at the paper's parameters.\n"]
-    for claim, note in notes:
-        out.append(f"\\paragraph{{{escape(note.title)}}} (claim \\texttt{{{claim.id}}}) {note.text}\n")
-        if note.paper is not None:
-            out.append("Paper: " + _math(note.paper))
-        if note.exact is not None:
-            out.append("Derived: " + _math(note.exact))
-        if note.relative_difference is not None:
-            out.append(f"Relative difference: ${_number(note.relative_difference)}$.\n")
-    return "".join(out)
-
-
 def _summary_latex(results: list[CheckResult]) -> str:
     out = ["\\section{Verification summary}\n",
-           "\\begin{longtable}{llrrl}\\toprule claim & symbolic & numeric error & tolerance & result\\\\\\midrule\n"]
+           "\\begin{longtable}{lllrrl}\\toprule claim & symbolic & numeric method & numeric error & tolerance & result"
+           "\\\\\\midrule\n"]
     for r in results:
-        out.append(f"\\texttt{{{r.id}}} & {'yes' if r.symbolic else 'no'} & ${_number(r.agreement.error)}$ & "
+        out.append(f"\\texttt{{{r.id}}} & {'yes' if r.symbolic else 'no'} & {r.agreement.method} & "
+                   f"${_number(r.agreement.error)}$ & "
                    f"${_number(r.agreement.tolerance)}$ & {'passed' if r.passed else 'FAILED'}\\\\\n")
     out.append("\\bottomrule\\end{longtable}\n")
     return "".join(out)
@@ -190,9 +180,10 @@ def build_document(tex_path: Path, *, figures: bool = True, seed: int = 0,
             results.append(result)
             parts.append(claim_latex(claim, result))
         parts.append(figure_text.get(section, ""))
-    parts.append(_notes_latex(selected))
+    parts.append(notes_latex(selected))
     parts.append(_summary_latex(results))
     parts.append("\\end{document}\n")
+    parts[0] = parts[0].replace("%(methods)s", methods_sentence(results))
     return "".join(parts), results
 
 
