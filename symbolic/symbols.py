@@ -23,7 +23,7 @@ __all__ = [
     "t", "T", "tau", "eta", "S", "R0", "r", "p", "d_k", "D", "k", "alpha", "epsilon", "lam", "n_s", "N", "A",
     "a0", "b0", "ab0", "g_value", "a", "b", "R", "w",
     # scaling laws (App. E, J)
-    "x", "s", "C", "L_C", "Lambda_E4", "F", "u", "lam_T", "gamma_N", "kappa", "sigma",
+    "x", "s", "C", "L_C", "Lambda_E4", "F", "A_of_lambda", "u", "lam_T", "gamma_N", "kappa", "sigma",
     # extended models (Sec. 6, App. F, G, I)
     "Bc", "Dc", "Nc", "q", "r_q", "Rk", "R_inf", "expected_R", "alpha_G", "beta_G", "gamma_G", "c_G",
     "GLOSSARY", "MEANINGS", "LATEX_NAMES",
@@ -64,6 +64,7 @@ C = sp.Symbol("C", positive=True)
 L_C = sp.Symbol("L_C", positive=True)
 Lambda_E4 = sp.Symbol("Lambda", positive=True)
 F = sp.Function("F")                            # a skill loss as a function of k^-(alpha+1) T
+A_of_lambda = sp.Function("A")                  # Theorem 4's time-law constant A(lambda), unevaluated
 u = sp.Symbol("u", positive=True)
 lam_T = sp.Symbol("lambda_T", positive=True)
 gamma_N = sp.Symbol("gamma_N", nonnegative=True)
