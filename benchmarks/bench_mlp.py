@@ -1,5 +1,5 @@
 """Steps per second of the hand-written NumPy MLP against a lean PyTorch CPU loop of the same
-network, in one run on one machine (SPEC §8.1 paper configuration: width 1000, batch 4000,
+network, in one run on one machine (the paper's App. K.1 configuration: width 1000, batch 4000,
 37 inputs, SGD, fresh data every step).
 
     python3 benchmarks/bench_mlp.py [--steps 60] [--repeats 5] [--paper-run] [--parallel]
@@ -30,7 +30,8 @@ import numpy as np  # noqa: E402
 
 from numeric_check.simulation.data import SparseParity  # noqa: E402
 from numeric_check.networks.mlp import MLP, SGD  # noqa: E402
-from numeric_check.networks.experiments import PRESETS, fill_inputs, runs_of, train_run  # noqa: E402
+from numeric_check.networks.experiments import PRESETS, runs_of, train_run  # noqa: E402
+from numeric_check.networks.runner import fill_inputs  # noqa: E402
 
 WIDTH, BATCH, N_S, N_B = 1000, 4000, 5, 32
 

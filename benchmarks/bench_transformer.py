@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from numeric_check.simulation.data import SparseParity  # noqa: E402
-from numeric_check.networks.experiments import fill_inputs  # noqa: E402
+from numeric_check.networks.runner import fill_inputs  # noqa: E402
 from numeric_check.networks.transformer import (TRANSFORMER_PRESETS, build_model, require_torch,  # noqa: E402
                                        token_count, tokens)
 

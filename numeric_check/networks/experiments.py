@@ -1,4 +1,4 @@
-"""Skill-emergence experiments with the two-layer MLP (SPEC §8.1, §8.3; Figs. 1 and 11).
+"""Skill-emergence experiments with the two-layer MLP (App. K.1, K.3; Figs. 1 and 11).
 
 Three experiments, each a grid of independent *runs* (one network each):
 
@@ -17,12 +17,12 @@ on a set of fresh samples of skill ``k`` drawn once per run; the per-skill loss 
 paper's ``L_k = 1/2 mean (S g_k - f)^2`` (Eq. 6, with the 1/2; training itself uses the mean
 squared error without the 1/2, see :mod:`numeric_check.networks.mlp`).
 
-Files (one folder per experiment): ``config.json`` (the experiment: every parameter), and per
-run ``runs/<name>.jsonl`` (one JSON line per checkpoint: step, R/S per skill, L_k, training loss)
-and ``runs/<name>.npz`` (the state to resume from: parameters, optimiser, data RNG). Lines and
-states are written as they are measured, so a killed run keeps what it measured and the same
-command resumes it; the final line carries ``"done": true``. Every run is deterministic for its
-seed (resumed or not).
+Files (one folder per experiment) are those of :mod:`numeric_check.networks.runner`:
+``config.json`` (the experiment: every parameter), and per run ``runs/<name>.jsonl`` (one JSON
+line per checkpoint: step, R/S per skill, L_k, training loss) and ``runs/<name>.npz`` (the state
+to resume from: parameters, optimiser, data RNG). Lines and states are written as they are
+measured, so a killed run keeps what it measured and the same command resumes it; the final line
+carries ``"done": true``. Every run is deterministic for its seed (resumed or not).
 
 Examples
 --------
@@ -34,23 +34,22 @@ Examples
 """
 from __future__ import annotations
 
-import io
-import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from numeric_check.simulation.data import SparseParity
-from numeric_check.validation import ArgumentError, atomic_write_bytes, atomic_write_text, integer, positive
 from numeric_check.networks.mlp import MLP, SGD, Adam, halving_schedule
+from numeric_check.networks.runner import (RunResult, checkpoint, fill_inputs, prepare_folder, read_config, read_lines,
+                                           restart_lines, restore_rng, result_from_lines, rng_state, run_files,
+                                           run_parallel, start_run)
+from numeric_check.simulation.data import SparseParity
+from numeric_check.validation import ArgumentError, integer, positive
 
 __all__ = ["ExperimentSpec", "RunSpec", "PRESETS", "EXPERIMENTS", "runs_of", "run_experiment",
-           "train_run", "load_results", "read_config", "prepare_folder", "result_from_lines", "RunResult", "fill_inputs", "check_spec", "run_parallel"]
+           "train_run", "load_results", "check_spec"]
 
 EXPERIMENTS = ("time", "data", "parameter")
-_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -154,8 +153,8 @@ def _geom(lo, hi, n):
 
 
 PRESETS: dict[str, dict[str, ExperimentSpec]] = {
-    # K.1 settings (SPEC §8.1); the learning rates / init stds the paper leaves open follow the
-    # authors' code (SPEC §8.7).
+    # The K.1 settings; the learning rates and init stds the paper leaves open per experiment
+    # follow the authors' public code (time 0.05 / 0.01, data 0.05 / 0.001, parameter Adam 1e-3 / 0.05).
     "paper": {
         "time": ExperimentSpec("time", steps=30000, lr=0.05, init_std=0.01, eval_every=50),
         "data": ExperimentSpec("data", batch=2000, steps=500000, lr=0.05, init_std=0.001,
@@ -186,55 +185,7 @@ PRESETS: dict[str, dict[str, ExperimentSpec]] = {
 }
 
 
-# ------------------------------------------------------------------------- inputs
-_LUT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little")
-
-
-def fill_inputs(task: SparseParity, skill: np.ndarray, bits: np.ndarray, out: np.ndarray) -> None:
-    """Write network inputs (one-hot control bits, skill bits, a trailing 1) into ``out``.
-
-    The skill bits are unpacked from the packed ``uint64`` words by a 256-entry byte lookup table.
-
-    Examples
-    --------
-    >>> task = SparseParity(n_s=2, n_b=6, m=3)
-    >>> b = task.sample(3, np.random.default_rng(1))
-    >>> out = np.empty((3, 9), np.float32)
-    >>> fill_inputs(task, b.skill, b.bits, out)
-    >>> np.array_equal(out[:, :-1], task.inputs(b)), bool(np.all(out[:, -1] == 1))
-    (True, True)
-    """
-    n = skill.shape[0]
-    out[:, :task.n_s] = 0
-    out[np.arange(n), task.n_s * 0 + skill] = 1
-    n_bytes = -(-task.n_b // 8)
-    as_bytes = bits.astype("<u8", copy=False).view(np.uint8).reshape(n, -1)[:, :n_bytes]
-    out[:, task.n_s:task.n_s + task.n_b] = _LUT[as_bytes].reshape(n, -1)[:, :task.n_b]
-    out[:, -1] = 1
-
-
 # ------------------------------------------------------------------------- one run
-@dataclass(frozen=True)
-class RunResult:
-    """Measurements of one run: checkpoint steps, ``R`` (steps, n_s) as R/S, ``L`` per skill."""
-
-    name: str
-    n_s: int
-    seed: int
-    width: int
-    D: int | None
-    steps: np.ndarray
-    R: np.ndarray
-    L: np.ndarray
-    train_loss: np.ndarray
-    done: bool
-
-
-def _paths(folder: Path, name: str):
-    """The measurements (JSON lines) and training state (.npz) of run ``name`` in ``folder``."""
-    return folder / "runs" / f"{name}.jsonl", folder / "runs" / f"{name}.npz"
-
-
 def _evaluate(net: MLP, xa_eval: np.ndarray, g_eval: np.ndarray, n_s: int, S: float):
     f = net.forward_augmented(xa_eval).astype(np.float64).reshape(n_s, -1)
     g = g_eval.reshape(n_s, -1)
@@ -243,35 +194,17 @@ def _evaluate(net: MLP, xa_eval: np.ndarray, g_eval: np.ndarray, n_s: int, S: fl
     return R, L
 
 
-def _save_state(path: Path, step: int, net: MLP, opt, rng: np.random.Generator, extra: dict) -> None:
-    arrays = {"step": np.array(step), **net.state(),
-              "rng": np.array(json.dumps(rng.bit_generator.state)), **extra}
+def _state(step: int, net: MLP, opt, rng: np.random.Generator, extra: dict) -> dict:
+    arrays = {"step": np.array(step), **net.state(), "rng": rng_state(rng), **extra}
     if isinstance(opt, Adam):
         arrays.update(opt.state())
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    atomic_write_bytes(path, buffer.getvalue(), name="run state")
-
-
-def _read_lines(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    lines = []
-    for line in path.read_text().splitlines():
-        try:
-            lines.append(json.loads(line))
-        except json.JSONDecodeError:
-            break  # a line cut by a kill: drop it and everything after
-    return lines
+    return arrays
 
 
 def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
     """Train (or resume, or just read back) one run, writing its measurements into ``folder``."""
     spec = run.spec
-    folder = Path(folder)
-    (folder / "runs").mkdir(parents=True, exist_ok=True)
-    lines_path, state_path = _paths(folder, run.name)
-    lines = _read_lines(lines_path)
+    files, lines = start_run(folder, run.name)
     if lines and lines[-1].get("done"):
         return _as_result(run, lines)
 
@@ -305,36 +238,26 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
     order = None
     step = 0
 
-    if state_path.exists() and lines:
-        with np.load(state_path) as state:
-            step = int(state["step"])
+    resumed = None
+    if files.state.exists() and lines:
+        with np.load(files.state) as state:
+            step = resumed = int(state["step"])
             net.load_state(state)
-            rng.bit_generator.state = json.loads(str(state["rng"]))
+            restore_rng(rng, state["rng"])
             if isinstance(opt, Adam):
                 opt.load_state(state, net)
             if run.D is not None and "order" in state:
                 order = np.array(state["order"])
-        lines = [line for line in lines if line["step"] <= step]
-    else:
-        lines = []
-    atomic_write_text(lines_path, "".join(json.dumps(line) + "\n" for line in lines), name="run log")
+    lines = restart_lines(files, lines, step=resumed)
 
-    def checkpoint(train_loss: float, done: bool) -> None:
+    def measure(train_loss: float, done: bool) -> None:
         R, L = _evaluate(net, xa_eval, g_eval, run.n_s, spec.S)
-        line = {"step": step, "R": [round(float(v), 6) for v in R], "L": [round(float(v), 6) for v in L],
-                "train_loss": round(float(train_loss), 6), "done": done}
         extra = {"order": order} if order is not None else {}
-        with open(lines_path, "a") as fh:
-            fh.write(json.dumps(line) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        lines.append(line)
-        _save_state(state_path, step, net, opt, rng, extra)
-        if log is not None:
-            log(f"{run.name}: step {step} R/S " + " ".join(f"{v:.3f}" for v in R))
+        checkpoint(files, lines, name=run.name, step=step, R=R, L=L, train_loss=train_loss, done=done,
+                   state=_state(step, net, opt, rng, extra), log=log)
 
     if step == 0:
-        checkpoint(np.nan, False)
+        measure(np.nan, False)
     train_loss = np.nan
     while step < spec.steps:
         if run.D is None:
@@ -356,7 +279,7 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
         if not np.isfinite(train_loss):
             raise ArgumentError(f"run {run.name} diverged at step {step} (loss {train_loss}); lower lr")
         if step % spec.eval_every == 0 or step == spec.steps:
-            checkpoint(train_loss, step == spec.steps)
+            measure(train_loss, step == spec.steps)
     return _as_result(run, lines)
 
 
@@ -364,88 +287,18 @@ def _as_result(run: RunSpec, lines: list[dict]) -> RunResult:
     return result_from_lines(run.name, run.n_s, run.seed, run.width, run.D, lines)
 
 
-def result_from_lines(name: str, n_s: int, seed: int, width: int, D, lines: list[dict]) -> RunResult:
-    """A :class:`RunResult` from a run's saved JSON lines (MLP and transformer runs alike)."""
-    return RunResult(name, n_s, seed, width, D,
-                     steps=np.array([line["step"] for line in lines]),
-                     R=np.array([line["R"] for line in lines], dtype=np.float64),
-                     L=np.array([line["L"] for line in lines], dtype=np.float64),
-                     train_loss=np.array([line["train_loss"] for line in lines], dtype=np.float64),
-                     done=bool(lines and lines[-1].get("done")))
-
-
 # ------------------------------------------------------------------------- experiments
-def prepare_folder(spec, folder, force: bool) -> Path:
-    """Make ``folder`` ready for ``spec``'s runs and return it as a Path.
-
-    A file in its place, an unreadable config.json, another configuration, or a non-empty folder
-    without config.json are refused (one ArgumentError) unless ``force``, which also deletes old
-    run files. ``spec`` is any spec with ``as_json()`` (MLP experiments and transformer runs).
-    """
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ArgumentError(f"results folder {str(folder)!r} is a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    config = {"format": _FORMAT, **spec.as_json()}
-    path = folder / "config.json"
-    if path.exists():
-        try:
-            saved = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            raise ArgumentError(f"results folder {str(folder)!r} has an unreadable config.json; "
-                                "use another -o or --force") from None
-        if saved != config and not force:
-            differ = sorted(k for k in set(saved) | set(config) if saved.get(k) != config.get(k))
-            raise ArgumentError(f"results folder {str(folder)!r} holds a different configuration "
-                                f"(differs in: {', '.join(differ)}); use another -o or --force")
-        if saved == config and not force:
-            return folder
-    elif folder.exists() and any(folder.iterdir()) and not force:
-        raise ArgumentError(f"results folder {str(folder)!r} is not empty and has no config.json; "
-                            "use another -o or --force")
-    if force and (folder / "runs").exists():
-        for p in (folder / "runs").iterdir():
-            if p.suffix in (".jsonl", ".npz"):
-                p.unlink()
-    atomic_write_text(path, json.dumps(config, indent=1) + "\n", name="config.json")
-    return folder
-
-
 def _worker(args):
     run, folder = args
     train_run(run, folder)
     return run.name
 
 
-def run_parallel(worker, items, *, jobs: int, log=None) -> None:
-    """Call ``worker(item)`` for every item in ``jobs`` spawned processes with one BLAS thread each.
-
-    The thread variables (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``, ``MKL_NUM_THREADS``) are
-    set to 1 while the pool starts, so the workers inherit them; ``log`` gets each worker's
-    return value. Also used by :mod:`numeric_check.networks.transformer`.
-    """
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    saved = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    os.environ.update({k: "1" for k in saved})
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
-            for name in pool.map(worker, items):
-                if log is not None:
-                    log(f"{name}: done")
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: int = 1, log=None) -> list[RunResult]:
+def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: int = 1,
+                   log=None) -> tuple[ExperimentSpec, list[RunResult]]:
     """Run (or resume) every run of ``spec`` into ``folder``; ``jobs`` parallel processes.
 
-    With ``jobs > 1`` each worker is a fresh process with one BLAS thread (set through the
+    Returns ``(spec, results)`` as :func:`load_results`. With ``jobs > 1`` each worker is a fresh process with one BLAS thread (set through the
     ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` variables it inherits).
     """
     check_spec(spec)
@@ -458,26 +311,6 @@ def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: i
     else:
         run_parallel(_worker, [(run, folder) for run in runs], jobs=jobs, log=log)
     return load_results(folder)
-
-
-def read_config(folder, build, command: str):
-    """The spec saved in ``folder/config.json``, made by ``build(config_dict)``.
-
-    A missing file, bad JSON, or missing or mistyped entries give one :class:`ArgumentError`
-    naming the folder and the command that writes it (shared by the MLP and transformer runs).
-    """
-    path = Path(folder) / "config.json"
-    if not path.exists():
-        raise ArgumentError(f"results folder {str(folder)!r} has no config.json (run '{command}' first)")
-    try:
-        config = json.loads(path.read_text())
-        config.pop("format", None)
-        return build(config)
-    except ArgumentError:
-        raise
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-        raise ArgumentError(f"results folder {str(folder)!r} does not hold results of '{command}' "
-                            "(config.json is unreadable or incomplete)") from None
 
 
 def _spec_from_config(config: dict) -> ExperimentSpec:
@@ -494,7 +327,7 @@ def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
     spec = read_config(folder, _spec_from_config, "emergence nn")
     results = []
     for run in runs_of(spec):
-        lines = _read_lines(_paths(folder, run.name)[0])
+        lines = read_lines(run_files(folder, run.name).lines)
         if lines:
             results.append(_as_result(run, lines))
     return spec, results

@@ -1,10 +1,10 @@
-"""Time emergence in a one-block decoder-only transformer (SPEC §8.2, §8.7; App. K.2, Figs. 4, 12).
+"""Time emergence in a one-block decoder-only transformer (App. K.2, Figs. 4, 12).
 
 The optional PyTorch extra (``pip install .[nn]``): this module imports without torch; torch is
 imported inside the functions that need it, and they raise :class:`ArgumentError` with one line
 when it is missing.
 
-The network (K.2, token layout as in the authors' code, SPEC §8.7):
+The network (K.2; the token layout, which the paper does not give, is the authors' public code's):
 
 * one token per input bit (``n_s`` one-hot control bits, then ``n_b`` skill bits, ``L = n_s + n_b``
   tokens); token features = one-hot bit value (2) ⊕ one-hot position (``L``);
@@ -25,7 +25,7 @@ located between checkpoints by linear interpolation; :func:`analyse_transformer`
 ``log tau = c + p log k`` by least squares and compares ``p`` with ``alpha + 1`` (Fig. 4: the paper
 finds ``tau_emerge(k) ∝ k^(alpha+1)``, i.e. ``∝ 1/P_s(k)``).
 
-Files (one folder per experiment) follow :mod:`numeric_check.networks.experiments`: ``config.json``,
+Files (one folder per experiment) are those of :mod:`numeric_check.networks.runner`: ``config.json``,
 ``runs/seed<s>.jsonl`` (one JSON line per checkpoint, written as measured) and
 ``runs/seed<s>.npz`` (parameters, momentum buffers and data-generator state to resume from). The
 same command resumes a killed run, bit for bit (same thread count); nothing is overwritten
@@ -41,19 +41,17 @@ Examples
 """
 from __future__ import annotations
 
-import io
-import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from numeric_check.simulation.data import SparseParity
-from numeric_check.validation import ArgumentError, atomic_write_bytes, atomic_write_text, integer, open_interval, positive
 from numeric_check.closed_forms.calibration import crossing
-from numeric_check.networks.experiments import (RunResult, _paths, _read_lines, fill_inputs, prepare_folder, read_config,
-                                          result_from_lines, run_parallel)
+from numeric_check.networks.runner import (RunResult, checkpoint, fill_inputs, prepare_folder, read_config, read_lines,
+                                           restart_lines, restore_rng, result_from_lines, rng_state, run_files,
+                                           run_parallel, start_run)
+from numeric_check.simulation.data import SparseParity
+from numeric_check.validation import ArgumentError, integer, open_interval, positive
 
 __all__ = ["TransformerSpec", "TRANSFORMER_PRESETS", "token_count", "require_torch", "build_model",
            "tokens", "train_transformer_run", "run_transformer", "load_transformer_results",
@@ -90,7 +88,7 @@ class TransformerSpec:
 
 
 TRANSFORMER_PRESETS: dict[str, TransformerSpec] = {
-    # K.2 (SPEC §8.2): embedding 512, 4 heads, batch 5000, S = 1, SGD lr 5e-5, momentum 0.9,
+    # K.2: embedding 512, 4 heads, batch 5000, S = 1, SGD lr 5e-5, momentum 0.9,
     # weight decay 1e-5, R_k every 100 steps on 20,000 samples per skill, 5 runs. n_b and the
     # number of steps are not stated: n_b = 32 as the MLP (and the authors' code default);
     # 3e5 steps (Fig. 4 runs to 1e6 on a log axis; tens of seconds per step on this CPU).
@@ -227,10 +225,8 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     check_transformer_spec(spec)
     seed = integer("seed", seed, minimum=0)
     torch = require_torch()
-    folder = Path(folder)
-    (folder / "runs").mkdir(parents=True, exist_ok=True)
-    lines_path, state_path = _paths(folder, f"seed{seed}")
-    lines = _read_lines(lines_path)
+    name = f"seed{seed}"
+    files, lines = start_run(folder, name)
     if lines and lines[-1].get("done"):
         return _as_result(spec, seed, lines)
 
@@ -255,46 +251,34 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     step = 0
 
     params = list(net.parameters())
-    if state_path.exists() and lines:
-        with np.load(state_path) as state:
-            step = int(state["step"])
+    resumed = None
+    if files.state.exists() and lines:
+        with np.load(files.state) as state:
+            step = resumed = int(state["step"])
             net.load_state_dict({k[2:]: torch.from_numpy(state[k]) for k in state.files if k.startswith("p:")})
             for key in state.files:
                 if key.startswith("o:"):
-                    _, i, name = key.split(":")
-                    opt.state[params[int(i)]][name] = torch.from_numpy(state[key]).clone()
-            rng.bit_generator.state = json.loads(str(state["rng"]))
-        lines = [line for line in lines if line["step"] <= step]
-    else:
-        lines = []
-    atomic_write_text(lines_path, "".join(json.dumps(line) + "\n" for line in lines), name="run log")
+                    _, i, slot = key.split(":")
+                    opt.state[params[int(i)]][slot] = torch.from_numpy(state[key]).clone()
+            restore_rng(rng, state["rng"])
+    lines = restart_lines(files, lines, step=resumed)
 
-    def checkpoint(train_loss: float, done: bool) -> None:
+    def measure(train_loss: float, done: bool) -> None:
         with torch.no_grad():
             f = torch.cat([net(chunk) for chunk in tok_eval.split(4096)]).double().numpy().reshape(spec.n_s, -1)
         R = (f * g_eval).mean(axis=1) / spec.S
         Lk = 0.5 * ((spec.S * g_eval - f) ** 2).mean(axis=1)
-        line = {"step": step, "R": [round(float(v), 6) for v in R], "L": [round(float(v), 6) for v in Lk],
-                "train_loss": round(float(train_loss), 6), "done": done}
-        with open(lines_path, "a") as fh:
-            fh.write(json.dumps(line) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        lines.append(line)
-        arrays = {"step": np.array(step), "rng": np.array(json.dumps(rng.bit_generator.state)),
+        arrays = {"step": np.array(step), "rng": rng_state(rng),
                   **{f"p:{k}": v.detach().numpy() for k, v in net.state_dict().items()}}
         for i, p in enumerate(params):
-            for name, value in opt.state.get(p, {}).items():
+            for slot, value in opt.state.get(p, {}).items():
                 if value is not None:
-                    arrays[f"o:{i}:{name}"] = value.numpy()
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        atomic_write_bytes(state_path, buffer.getvalue(), name="run state")
-        if log is not None:
-            log(f"seed{seed}: step {step} R/S " + " ".join(f"{v:.3f}" for v in R))
+                    arrays[f"o:{i}:{slot}"] = value.numpy()
+        checkpoint(files, lines, name=name, step=step, R=R, L=Lk, train_loss=train_loss, done=done,
+                   state=arrays, log=log)
 
     if step == 0:
-        checkpoint(np.nan, False)
+        measure(np.nan, False)
     loss_fn = torch.nn.MSELoss()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     while step < spec.steps:
@@ -310,7 +294,7 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
         if not np.isfinite(train_loss):
             raise ArgumentError(f"run seed{seed} diverged at step {step} (loss {train_loss}); lower lr")
         if step % spec.eval_every == 0 or step == spec.steps:
-            checkpoint(train_loss, step == spec.steps)
+            measure(train_loss, step == spec.steps)
     return _as_result(spec, seed, lines)
 
 
@@ -346,7 +330,7 @@ def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
         TransformerSpec(**{**config, "seeds": tuple(config["seeds"])})), "emergence nn transformer")
     results = []
     for seed in spec.seeds:
-        lines = _read_lines(_paths(folder, f"seed{seed}")[0])
+        lines = read_lines(run_files(folder, f"seed{seed}").lines)
         if lines:
             results.append(_as_result(spec, seed, lines))
     return spec, results

@@ -9,8 +9,8 @@ import pytest
 from numeric_check.simulation.data import SparseParity
 from numeric_check.closed_forms.emergence import data_emergence, time_emergence, width_emergence
 from numeric_check.closed_forms.calibration import analyse, crossing, fit_constant
-from numeric_check.networks.experiments import (PRESETS, ExperimentSpec, fill_inputs, load_results, run_experiment,
-                                          runs_of, train_run)
+from numeric_check.networks.experiments import PRESETS, ExperimentSpec, load_results, run_experiment, runs_of, train_run
+from numeric_check.networks.runner import fill_inputs
 from numeric_check.validation import ArgumentError
 
 TINY = ExperimentSpec("time", n_s_values=(1,), n_b=6, m=3, S=5.0, width=64, batch=200, steps=500, lr=0.03,

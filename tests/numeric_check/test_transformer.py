@@ -144,7 +144,7 @@ def test_tau_emerge_and_power_fit():
 
 
 def test_analyse_reports_exponent_and_order():
-    from numeric_check.networks.experiments import RunResult
+    from numeric_check.networks.runner import RunResult
 
     spec = replace(TRANSFORMER_PRESETS["quick"], steps=1000)
     steps = np.arange(0, 100001, 100)
