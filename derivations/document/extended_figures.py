@@ -17,6 +17,7 @@ import numpy as np
 from derivations.document.figures import Figure, FigureSet, save
 from numeric_check.simulation.data import skill_probabilities
 from numeric_check.closed_forms.emergence import data_emergence, time_emergence, width_emergence
+from numeric_check.closed_forms.logistic import linear_strength, strength
 from numeric_check.simulation.extended import simulate_dc_shot
 from numeric_check.simulation.width3 import simulate_width3
 
@@ -68,16 +69,12 @@ def _fig1(folder: Path) -> Figure:
                 r"the paper's Eq.~17; both averaged over $d_k\sim\mathrm{Binomial}(D,P_s(k))$.")
 
 
-def _logistic(T, rate, r0, S):
-    return S / (1 + (S / r0 - 1) * np.exp(-rate * T))
-
-
 def _fig6(folder: Path) -> Figure:
     plt = _plt()
     eps, eta, r0 = 0.05, 0.05, _S * 1e-6
     P = skill_probabilities(_ALPHA, _NS)
     T = np.linspace(0, 200, 2000)
-    R = np.array([_logistic(T, 2 * eta * P[k] * _S, r0, _S) for k in range(_NS)])
+    R = strength(eta * P[:, None] * _S * T, S=_S, r=r0)          # Lemma 1 at u = eta P_s(k) S T
     tau_e = np.log((_S / r0 - 1) / (1 / eps - 1)) / (2 * eta * P * _S)
     tau_s = np.log(1 / eps - 1) / (eta * P * _S)
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -123,7 +120,7 @@ def _fig8(folder: Path) -> Figure:
     ax.plot(run.times, run.strength, color="k", lw=2, label="NN: sum of modes")
     # Multilinear model with the paper's factor B^2 = 1/3 on the same summed loss over 8 inputs:
     # dR/dt = 2 eta (8) B^2 R (S - R) in the Eq. 14 form, started at the network's R(0).
-    ml = _logistic(run.times, 2 * 8 * S / 3, run.strength[0] * S, S) / S
+    ml = strength(8 * S / 3 * run.times, S=S, r=run.strength[0] * S) / S
     ax.plot(run.times, ml, color="k", ls="--", label=r"MulLin, $B^2=1/3$")
     ax.set_xlabel(r"gradient-flow time $\eta\times$steps")
     ax.set_ylabel(r"$R/S$ (Eq. 118)")
@@ -142,8 +139,8 @@ def _fig9_10(folder: Path) -> Figure:
     S, eta, r0 = 1.0, 1.0, 0.01
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
     for p, c in zip((0.5, 0.2, 0.1), ("C0", "C1", "C2")):
-        axes[0].plot(T, 1 - np.exp(-eta * p * T), color=c, label=f"$d_k/D={p}$")
-        axes[1].plot(T, _logistic(T, 2 * eta * p * S, r0, S) / S, color=c, label=f"$d_k/D={p}$")
+        axes[0].plot(T, linear_strength(T, eta=eta, p=p, S=S) / S, color=c, label=f"$d_k/D={p}$")
+        axes[1].plot(T, strength(eta * p * S * T, S=S, r=r0) / S, color=c, label=f"$d_k/D={p}$")
     axes[0].set_title(r"(a) linear model, Eq. 125: $1-e^{-\eta (d_k/D) T}$", fontsize=9)
     axes[1].set_title(r"(b) multilinear model, Eq. 26, $\mathcal{R}_k(0)=0.01S$", fontsize=9)
     for ax in axes:

@@ -39,6 +39,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from numeric_check.closed_forms.logistic import log_loss_fraction, loss_fraction
 from numeric_check.validation import (
     ArgumentError,
     integer,
@@ -48,7 +49,6 @@ from numeric_check.validation import (
 )
 
 __all__ = [
-    "skill_probabilities",
     "time_curve",
     "data_curve",
     "parameter_curve",
@@ -63,7 +63,6 @@ _CONDITION = 64.0        # ... where sum |terms| <= 64 |sum| (rounding of the se
 _SERIES_MAX = 160        # Taylor terms computed (enough for r/S down to 1e-15 at x = R/2)
 _U_SMALL = 2.0           # binomial-series region of (1-P)**D: D*P <= 2
 _DATA_TERMS = 34         # terms of that series; remainder < e**4 2**34 / 34! ~ 3e-23
-_Y_CAP = 400.0           # (1 + e**y)**-2 < e**-800 == 0.0 in float64 beyond y = 400
 _LOG_DROP = 15 * math.log(10.0)  # dropped skills change the sum by < 1e-15 relative
 _LOG_ZERO = -750.0       # exp(-750) == 0.0 in float64: a curve bounded by it is exactly 0
 _TOLERANCE = 2.0**-56    # relative error allowed in each Hurwitz-zeta tail
@@ -216,6 +215,8 @@ def _log_normalisation(s: float, n_s: int) -> float:
 
 
 # ----------------------------------------------------------------------------- skill loss
+# Phi itself is numeric_check.closed_forms.logistic's (loss_fraction, log_loss_fraction); here only
+# its Taylor series, for the rare skills.
 
 def _phi_series(r_over_S: float) -> tuple[np.ndarray, float]:
     """Taylor coefficients of ``(1 + c e**(2x))**-2`` at 0 (Phi / (S^2/2)), ``c = r/(S-r)``.
@@ -246,23 +247,6 @@ def _phi_series(r_over_S: float) -> tuple[np.ndarray, float]:
     # 1/4 against g(0)**2 = (1+c)**-2).
     need = (39.2 + 2.0 * math.log(1.0 + c) + math.log(100.0)) / -math.log(x_small / radius)
     return phi[: min(count, math.ceil(need) + 4)], x_small
-
-
-def _phi_unit(x: np.ndarray, log_c: float) -> np.ndarray:
-    """``(1 + c e**(2x))**-2`` without overflow (``y = log c + 2x`` capped where it is 0.0)."""
-    g = np.multiply(x, 2.0)
-    g += log_c
-    np.minimum(g, _Y_CAP, out=g)
-    np.exp(g, out=g)
-    g += 1.0
-    np.reciprocal(g, out=g)
-    g *= g
-    return g
-
-
-def _log_phi_unit(x: np.ndarray, log_c: float) -> np.ndarray:
-    """``log (1 + c e**(2x))**-2``."""
-    return -2.0 * np.logaddexp(0.0, log_c + 2.0 * x)
 
 
 def _probability_table(start: np.ndarray, stop: np.ndarray, *, s: float, log_A: float):
@@ -335,7 +319,7 @@ def _modelled_loss(log_ast: np.ndarray, N: np.ndarray, *, s: float, log_A: float
 
     # An upper bound (Phi(x_N) + tail) that underflows means the loss is exactly 0.0.
     x_N = np.exp(np.minimum(log_scale - s * np.log(N), 700.0))
-    alive = (tail > 0.0) | (math.log(half_s2) + _log_phi_unit(x_N, log_c) > _LOG_ZERO)
+    alive = (tail > 0.0) | (math.log(half_s2) + log_loss_fraction(x_N, S=S, r=r) > _LOG_ZERO)
 
     # Rare skills k >= K_hi (x_k <= x_small): power series in x, Hurwitz-zeta tails.
     # Term j needs its tail only to _TOLERANCE / (its weight relative to term 0); Euler-Maclaurin
@@ -367,7 +351,7 @@ def _modelled_loss(log_ast: np.ndarray, N: np.ndarray, *, s: float, log_A: float
         log_k = np.log(k)
         x_k = np.exp(np.minimum(log_scale - s * log_k, 700.0))
         log_low = np.maximum(log_low, log_A - s * log_k + math.log(half_s2)
-                             + _log_phi_unit(x_k, log_c))
+                             + log_loss_fraction(x_k, S=S, r=r))
     with np.errstate(divide="ignore"):                # the rare part and tail are in L too
         log_low = np.maximum(log_low, np.log(tail + rare))
     # Phi(x) <= (S^2/2) c**-2 e**(-4x), so x >= x_big gives Phi <= 1e-15 * lower bound.
@@ -392,7 +376,7 @@ def _modelled_loss(log_ast: np.ndarray, N: np.ndarray, *, s: float, log_A: float
         else:
             x = ast[rows]
             x *= p
-        phi = _phi_unit(x, log_c)
+        phi = loss_fraction(x, S=S, r=r)
         phi *= p
         return phi
 
@@ -468,41 +452,6 @@ def _unseen_mass(D: np.ndarray, *, s: float, log_A: float, n_s: int) -> np.ndarr
 
 
 # ----------------------------------------------------------------------------- public API
-
-def skill_probabilities(*, alpha, n_s) -> np.ndarray:
-    """Exact finite-``n_s`` skill frequencies ``P_s(k) = k**-(alpha+1) / sum_j j**-(alpha+1)``.
-
-    Parameters
-    ----------
-    alpha : float
-        Data exponent, ``> 0``; the Zipf exponent is ``alpha + 1`` (SPEC §0).
-    n_s : int
-        Number of skills, ``>= 1``.  The result has ``n_s`` entries.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``P_s(1), ..., P_s(n_s)``, float64, summing to 1.
-
-    Examples
-    --------
-    >>> p = skill_probabilities(alpha=1.0, n_s=3)
-    >>> p.round(6)
-    array([0.734694, 0.183673, 0.081633])
-    >>> float(p.sum())
-    1.0
-
-    References
-    ----------
-    SPEC §1 (normalisation ``A``), Eq. 1.
-    """
-    par = _parameters(alpha=alpha, n_s=n_s)
-    s = par["alpha"] + 1.0
-    k = np.arange(1, par["n_s"] + 1, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        p = np.exp(_log_normalisation(s, par["n_s"]) - s * np.log(k))
-    return p / math.fsum(p)
-
 
 def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
     """Loss of a model with the ``N`` most frequent skills after time ``T`` (``D -> inf``).

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from numeric_check.closed_forms.logistic import strength_fraction
 from numeric_check.simulation.data import skill_probabilities
 from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
 
@@ -56,11 +57,9 @@ def time_emergence(T, *, k: int, alpha: float, n_s: int, S: float, B2: float, R0
     B2 = unit_interval("B2", B2)
     R0 = open_interval("R0", R0, 0.0, S, high_name="S")
     eta = positive("eta", eta)
-    rate = 2.0 * eta * _skill_frequency(k, alpha, n_s) * B2 * S
-    # 1/(1 + c e^{-x}) = e^{x}/(e^{x} + c), written with exp(-x) <= 1 to avoid overflow.
-    c = S / R0 - 1.0
-    x = rate * T
-    return 1.0 / (1.0 + c * np.exp(-x))
+    # Lemma 1's logistic at u = eta P_s(k) B^2 S T (Eq. 14 is Eq. 35 with p -> P_s(k) B^2).
+    rate = eta * _skill_frequency(k, alpha, n_s) * B2 * S
+    return strength_fraction(rate * T, S=S, r=R0)
 
 
 def _law(d: np.ndarray, Dc: int, law: str) -> np.ndarray:

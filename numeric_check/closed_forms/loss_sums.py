@@ -1,6 +1,7 @@
 """Direct sums of the multilinear model's loss (Eqs. 12, 236, 274, 319, 325) in NumPy, the
 "simulation" side of the scaling-law claims: every skill's loss is evaluated from the logistic
-solution of Lemma 1 and summed, with no integral approximation.
+solution of Lemma 1 (:func:`numeric_check.closed_forms.logistic.skill_loss`) and summed, with no
+integral approximation.
 
 Infinitely many skills are handled by summing ``K`` skills exactly and adding the rest with
 the value of the last skill's loss, which is constant to relative order ``u_K`` there.
@@ -14,15 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from numeric_check.closed_forms.logistic import skill_loss
+from numeric_check.simulation.data import skill_probabilities
 from numeric_check.validation import positive, positive_array
 
+# skill_loss (Eq. 27 at u = eta S T d_k/D, Eq. 239) is numeric_check.closed_forms.logistic's,
+# offered here too beside the sums that use it.
 __all__ = ["skill_loss", "time_loss", "data_loss", "parameter_loss"]
-
-
-def skill_loss(u, *, S: float, r: float) -> np.ndarray:
-    """``S^2/2 (1 + e^(2u)/(S/r-1))^-2`` (Eq. 27 at ``u = eta S T d_k/D``), overflow-free."""
-    z = 2.0 * np.asarray(u, dtype=np.float64) - np.log(S / r - 1.0)
-    return S**2 / 2.0 * np.exp(-2.0 * np.logaddexp(0.0, z))
 
 
 def _frequencies(alpha: float, zeta: float, K: int) -> np.ndarray:
@@ -53,8 +52,6 @@ def data_loss(D, *, alpha: float, S: float, r: float, n_s: int) -> np.ndarray:
     """Eq. 274 with ``N = n_s``: ``(S-r)^2/2 sum_k P_s(k) (1-P_s(k))^D`` (exact expectation over
     datasets of the converged one-shot learner), finite ``n_s`` with exact normalisation."""
     Ds = positive_array("D", D)
-    from numeric_check.simulation.data import skill_probabilities
-
     P = skill_probabilities(alpha, n_s)
     logq = np.log1p(-P)
     return np.array([(S - r) ** 2 / 2.0 * float(np.sum(P * np.exp(d * logq))) for d in Ds.ravel()]).reshape(Ds.shape)

@@ -1,9 +1,9 @@
-"""Multitask sparse parity data (SPEC §2, Eqs. 1-4), seeded and stored compactly.
+"""Multitask sparse parity data (Sec. 2 and App. B.1, Eqs. 1-4), seeded and stored compactly.
 
 An input is ``n_s`` control bits (one-hot skill index) followed by ``n_b`` uniformly random
 skill bits. Skill ``k`` (1-based in the paper, 0-based in arrays) reads ``m`` relevant bits;
 the sets of different skills are mutually exclusive (the paper's experiments). The skill
-index has ``P_s(k) ∝ k^-(alpha+1)`` (the data exponent is ``alpha + 1``) and the target is
+index has ``P_s(k) ∝ k^-(alpha+1)`` (data exponent ``alpha``, Zipf exponent ``alpha + 1``) and the target is
 ``y = S * g_I(I, x)`` with ``g_k(k, x) = (-1)^(sum of the relevant bits)`` (even parity → +S).
 
 A sample is stored as its skill index (``int32``) and its skill bits packed into
@@ -40,12 +40,29 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 
 def skill_probabilities(alpha: float, n_s: int) -> np.ndarray:
-    """``P_s(k) = k^-(alpha+1) / sum_j j^-(alpha+1)`` for ``k = 1..n_s`` (Eq. 1).
+    """``P_s(k) = A k^-(alpha+1)``, ``A = 1 / sum_{j<=n_s} j^-(alpha+1)``, for ``k = 1..n_s`` (Eq. 1).
+
+    The exact finite-``n_s`` skill frequencies, the one NumPy source of them (the data
+    generator, the closed forms and the claims use it).
+
+    Parameters
+    ----------
+    alpha : float
+        Data exponent, ``> 0``; the Zipf exponent is ``alpha + 1``.
+    n_s : int
+        Number of skills, ``>= 1``; the result has ``n_s`` entries.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P_s(1), ..., P_s(n_s)``, float64, decreasing, summing to 1 (to rounding).
 
     Examples
     --------
     >>> skill_probabilities(1.0, 2)
     array([0.8, 0.2])
+    >>> skill_probabilities(alpha=1.0, n_s=3).round(6)
+    array([0.734694, 0.183673, 0.081633])
     """
     alpha = positive("alpha", alpha)
     n_s = integer("n_s", n_s, minimum=1)

@@ -15,9 +15,9 @@ from numeric_check.closed_forms.curves import (
     compute_envelope,
     data_curve,
     parameter_curve,
-    skill_probabilities,
     time_curve,
 )
+from numeric_check.simulation.data import skill_probabilities
 from numeric_check.validation import ArgumentError
 
 # The fast code keeps about 1e-13; the reference itself rounds x = eta S T P_s(k) differently,
