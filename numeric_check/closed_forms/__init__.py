@@ -1,5 +1,7 @@
-"""NumPy closed forms used for speed: the loss curves over many skills, the emergence curves of
-the extended models, the direct loss sums of App. J and the calibration of the network fits.
+"""NumPy closed forms used for speed: Lemma 1's logistic and the skill loss (``logistic``), the
+loss curves over many skills (``curves``), the emergence curves of the extended models
+(``emergence``), the direct loss sums of App. J (``loss_sums``) and the calibration of the
+network fits (``calibration``).
 
-Each derived formula is written here once; a test compares it with ``sympy.lambdify`` of the
-SymPy result it comes from."""
+Each derived formula is written here once; ``tests/numeric_check/test_closed_forms_lambdify.py``
+compares it with ``sympy.lambdify`` of the SymPy result it comes from."""
