@@ -1,4 +1,4 @@
-"""Benchmark: fast exact loss curves against a plain loop over skills (SPEC §8.4 grids).
+"""Benchmark: fast exact loss curves against a plain loop over skills (the grids of App. K.4).
 
 Times :mod:`numeric_check.closed_forms.curves` on the grids of the paper's Fig. 2 and Fig. 3 against a
 straightforward reference (a Python loop over the skills k = 1..n_s, each step updating the

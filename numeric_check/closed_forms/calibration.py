@@ -1,10 +1,11 @@
-"""One-constant calibration of the extended model on network measurements (SPEC §6.1-6.3, §8.6).
+"""One-constant calibration of the extended model on network measurements (Sec. 5, Fig. 11:
+B^2 = 1/22, D_c = 800, N_c = 4 in the paper).
 
 A constant is fitted by least squares on ``R/S`` against the extended model's curve:
 
 * ``time``: the factor ``B2`` (the paper's ``B^2``) of Eq. 14, on ``R_k(T)/S``;
-* ``data``: ``D_c`` of Eq. 17 (``law="eq17"``) or of the corrected linear law (``law="linear"``,
-  SPEC §10 item 8), on ``R_k(inf)/S`` against ``D``;
+* ``data``: ``D_c`` of Eq. 17 (``law="eq17"``) or of the corrected linear law ``d_k/D_c``
+  (``law="linear"``: Eq. 8 with Eq. 104, claim ``proposition-1``), on ``R_k(inf)/S`` against ``D``;
 * ``parameter``: ``N_c`` of Eq. 21, on ``R_k(inf)/S`` against the width ``N``.
 
 The fit minimises the sum of squared residuals over a dense grid of candidates (log-spaced for
@@ -12,9 +13,9 @@ The fit minimises the sum of squared residuals over a dense grid of candidates (
 best grid point and its neighbours. The uncertainty is the standard deviation of the fitted
 constant over bootstrap resamples of the measurement rows (``n_boot`` draws).
 
-Conventions (SPEC §8.7): the networks here minimise the MSE **without** the 1/2, so a learning
-rate ``lr`` enters Eq. 14 as ``eta = 2 lr``; the initial strength ``R_k(0)`` of Eq. 14 is
-``init_std^2 / 3.6`` (the authors' code) unless given.
+Conventions (the paper leaves them open; these are the authors' public code's): the networks
+here minimise the MSE **without** the 1/2, so a learning rate ``lr`` enters Eq. 14 as
+``eta = 2 lr``; the initial strength ``R_k(0)`` of Eq. 14 is ``init_std^2 / 3.6`` unless given.
 
 Examples
 --------
@@ -54,7 +55,7 @@ class Fit:
 
 
 def default_r0(init_std: float) -> float:
-    """``R_k(0) = init_std^2 / 3.6`` (authors' code, SPEC §8.7).
+    """``R_k(0) = init_std^2 / 3.6`` (the authors' public code; the paper does not give ``R_k(0)``).
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Fast, exact loss curves of the multilinear model at finite ``n_s`` (NumPy only).
 
-The scaling-law figures of the paper (SPEC §8.4) plot sums over all ``n_s`` skills,
+The scaling-law figures of the paper (App. K.4, Figs. 2-3) plot sums over all ``n_s`` skills,
 ``sum_k P_s(k) * (loss of skill k)``, for every point of a grid of times, data-set sizes, model
 sizes or compute budgets.  Summed term by term that is ``grid x n_s`` work.  Here each sum is
 split, for each grid point, into three ranges of the skill index ``k`` (the skill frequency
@@ -16,7 +16,7 @@ split, for each grid point, into three ranges of the skill index ``k`` (the skil
   ``sum_k k**-(alpha+1)(j+1)``; Euler-Maclaurin with twelve Bernoulli terms gives all of them
   at once as two small matrix products (relative error about ``1e-16``).
 
-The normalisation ``A = 1/sum_{k<=n_s} k**-(alpha+1)`` is the exact finite-``n_s`` one (SPEC §1),
+The normalisation ``A = 1/sum_{k<=n_s} k**-(alpha+1)`` is the exact finite-``n_s`` one (Eq. 1, Eq. 160),
 evaluated by direct terms plus Euler-Maclaurin, so nothing here costs ``O(n_s)``.  The work per
 grid point is about the width of the middle band: at most about ``(eta*S*T*A/x_s)**(1/(alpha+1))``
 skills (``x_s`` between 0.4 and 2 depending on ``r/S``; ``D*A/2`` for data), capped by ``N``.
@@ -210,7 +210,7 @@ def _series_tail(u: np.ndarray, K: np.ndarray, N: np.ndarray, s: float) -> np.nd
 
 
 def _log_normalisation(s: float, n_s: int) -> float:
-    """``log A`` with ``1/A = sum_{k=1}^{n_s} k**-s`` (SPEC §1)."""
+    """``log A`` with ``1/A = sum_{k=1}^{n_s} k**-s`` (Eq. 1; Prop. 5, Eq. 160)."""
     return -math.log(float(_scaled_power_tail(np.ones(1), np.full(1, float(n_s)), s)[0]))
 
 
@@ -458,7 +458,8 @@ def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
 
     ``L = sum_{k<=N} P_s(k) Phi(eta S T P_s(k)) + (S^2/2) sum_{k=N+1}^{n_s} P_s(k)`` with
     ``Phi(x) = (S^2/2) (1 + (S/r - 1)**-1 e**(2x))**-2``.  This is Eq. 328 with the tail
-    carrying ``S^2/2`` as in Eq. 12 (SPEC §10 item 13), i.e. Eq. 12 with ``d_k/D = P_s(k)``.
+    carrying ``S^2/2`` as in Eqs. 12 and 129 (Eq. 328 leaves the factor out), i.e. Eq. 12 with
+    ``d_k/D = P_s(k)``.
 
     Parameters
     ----------
@@ -492,7 +493,7 @@ def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
 
     References
     ----------
-    SPEC Eq. 12, Eq. 27, Eq. 129, Eq. 236, Eq. 239, Eq. 328, §10 item 13.
+    Eq. 12, Eq. 27, Eq. 129, Eq. 236, Eq. 239, Eq. 328.
     """
     par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
     T = positive_array("T", T)
@@ -533,7 +534,7 @@ def time_curve(T, *, alpha, S, r, eta, n_s) -> np.ndarray:
 
     References
     ----------
-    SPEC Eq. 12, Eq. 27, Eq. 239, Eq. 319.
+    Eq. 12, Eq. 27, Eq. 239, Eq. 319.
     """
     par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
     T = positive_array("T", T)
@@ -545,7 +546,7 @@ def data_curve(D, *, alpha, S, r, n_s) -> np.ndarray:
 
     ``E_D[L] = ((S-r)^2/2) sum_{k=1}^{n_s} P_s(k) (1 - P_s(k))**D`` with ``N = n_s``: a skill
     seen at least once has loss 0, an unseen one keeps ``(S-r)^2/2`` (Cor. 1).  Eq. 322 writes
-    ``S^2`` for ``(S-r)^2`` (SPEC §10 item 12).
+    ``S^2`` for ``(S-r)^2``, 2% apart at ``r = 0.01 S``.
 
     Parameters
     ----------
@@ -566,7 +567,7 @@ def data_curve(D, *, alpha, S, r, n_s) -> np.ndarray:
 
     References
     ----------
-    SPEC Eq. 58, Eq. 260, Eq. 274, Eq. 322, §10 item 12.
+    Eq. 58, Eq. 260, Eq. 274, Eq. 322.
     """
     par = _parameters(alpha=alpha, S=S, r=r, n_s=n_s)
     D = _counts("D", D, minimum=0)
@@ -602,7 +603,8 @@ def parameter_curve(N, *, alpha, S, n_s) -> np.ndarray:
 
     References
     ----------
-    SPEC Eq. 12, Eq. 128, Eq. 325, §10 item 1.
+    Eq. 12, Eq. 128, Eq. 325; its power law is Theorem 1's ``A_N N^-alpha`` (Eq. 217), not Eq. 327's
+    ``A_N = S^2/2``.
     """
     par = _parameters(alpha=alpha, S=S, n_s=n_s)
     N = _counts("N", N, minimum=1, maximum=par["n_s"], maximum_name="n_s")
@@ -648,7 +650,7 @@ def compute_envelope(C, *, alpha, S, r, eta, n_s, N_grid=None):
 
     References
     ----------
-    SPEC Eq. 328, Eqs. 250-251 (Cor. 5), §8.4 (Fig. 3).
+    Eq. 328, Eqs. 250-251 (Cor. 5), App. K.4 (Fig. 3).
     """
     par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
     C = positive_array("C", C)

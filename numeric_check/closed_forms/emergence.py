@@ -1,9 +1,10 @@
-"""Closed-form emergence curves of the extended multilinear model (SPEC §6.1-6.3), as the
+"""Closed-form emergence curves of the extended multilinear model (Sec. 5, Eqs. 13-21), as the
 network predictions use them: R_k/S against time (Eq. 14), data (Eq. 17 and the corrected
-D_c-shot law, SPEC §10 item 8) and width (Eq. 21).
+D_c-shot law ``d_k/D_c``, claim ``proposition-1``) and width (Eq. 21).
 
 These are formulas, evaluated in NumPy so that the network code can use them without SymPy;
-``derivations`` checks each one against its symbolic derivation and against simulation.
+``tests/numeric_check/test_closed_forms_lambdify.py`` compares each with its SymPy derivation
+(``symbolic.extended``) and ``derivations`` checks them against simulation.
 
 Examples
 --------
@@ -48,7 +49,8 @@ def _skill_frequency(k: int, alpha: float, n_s: int) -> float:
 def time_emergence(T, *, k: int, alpha: float, n_s: int, S: float, B2: float, R0: float, eta: float) -> np.ndarray:
     """``R_k(T)/S`` of Eq. 14: ``1 / (1 + (S/R0 - 1) exp(-2 eta P_s(k) B2 S T))``.
 
-    ``B2`` is the fitted factor the paper calls B^2 (SPEC §10 item 7: gradient flow puts B there).
+    ``B2`` is the fitted factor the paper calls B^2; gradient flow of Eq. 13 puts ``B`` itself
+    there (claim ``eq-14``), so ``B2`` is the derived ``B``.
     """
     T = np.asarray(T, dtype=np.float64)
     if np.any(~np.isfinite(T)) or np.any(T < 0):
@@ -90,7 +92,8 @@ def data_emergence(D, *, k: int, alpha: float, n_s: int, Dc: int, law: str = "eq
     """``R_k(inf)/S`` against dataset size ``D`` for the D_c-shot learner.
 
     ``law="eq17"`` is the paper's Eq. 17, ``1 - sqrt(1 - d_k/D_c)``; ``law="linear"`` the
-    corrected law ``d_k/D_c`` (SPEC §10 item 8), both equal to 1 for ``d_k >= D_c``. With
+    corrected law ``d_k/D_c`` (Eq. 17 applies Eq. 10, which this model does not satisfy; Eq. 8
+    with Eq. 104 gives ``d_k/D_c``, claim ``proposition-1``), both equal to 1 for ``d_k >= D_c``. With
     ``average`` the law is averaged over ``d_k ~ Binomial(D, P_s(k))``; without, it is evaluated
     at ``d_k = D P_s(k)`` (the paper's code).
     """

@@ -1,8 +1,8 @@
-"""A hand-written two-layer ReLU network for multitask sparse parity (SPEC §8.1, App. K.1).
+"""A hand-written two-layer ReLU network for multitask sparse parity (App. K.1).
 
 ``f(x) = w2 . relu(W1^T x + b1) + b2`` with a scalar output. Training minimises the mean
 squared error **without** the factor 1/2, ``L = mean((f - y)^2)``, as the authors' code does
-(PyTorch ``MSELoss``, SPEC §8.7); the multilinear model's Eq. 5 carries the 1/2, so a network
+(PyTorch ``MSELoss``; the paper does not say); the multilinear model's Eq. 5 carries the 1/2, so a network
 trained with learning rate ``lr`` corresponds to gradient flow with ``eta = 2 lr`` in Eq. 14.
 
 One training step is one fused pass over preallocated buffers:

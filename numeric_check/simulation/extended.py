@@ -1,4 +1,4 @@
-"""Simulations of the extended multilinear models (SPEC §6.1-6.4), in NumPy only.
+"""Simulations of the extended multilinear models (Sec. 5, Apps. F and H), in NumPy only.
 
 * :class:`SkillFeatures` — concrete functions ``e_{k,l}`` that satisfy Eq. 16 exactly: an
   orthogonal rotation of ``D_c`` distinct parity (Walsh) functions of the skill bits, one of

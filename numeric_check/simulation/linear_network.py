@@ -1,4 +1,4 @@
-"""Direct simulation of a two-layer linear network ``f(x) = W2 W1 x`` (Saxe et al.; SPEC §6.5,
+"""Direct simulation of a two-layer linear network ``f(x) = W2 W1 x`` (Saxe et al.; App. B.2,
 Eqs. 22-25) by gradient descent on the halved MSE over a whitened input set.
 
 Examples

@@ -1,5 +1,5 @@
 """Direct simulation of the multilinear model ``f(i, x) = sum_{k<=N} a_k b_k g_k(i, x)``
-(SPEC Eq. 9), trained by gradient descent on the empirical MSE with the factor 1/2 (Eq. 5/28).
+(Eq. 9), trained by gradient descent on the empirical MSE with the factor 1/2 (Eq. 5/28).
 
 Written from the model, not from its solution: at every step the model's output is computed
 on the samples, the residual ``y - f`` is formed, and the gradient of

@@ -1,4 +1,4 @@
-"""The width-3 weight-shared ReLU network of Appendix G (SPEC §6.6, Eqs. 112-119), in NumPy.
+"""The width-3 weight-shared ReLU network of Appendix G (Eqs. 112-119), in NumPy.
 
 ``f(x) = w^T relu(W x + b) + c`` with ``W``, ``b``, ``w`` built from four scalars
 ``alpha, beta, gamma, c`` (Eqs. 113-114), trained by gradient descent on the eight 3-bit inputs

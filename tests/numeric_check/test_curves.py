@@ -1,4 +1,4 @@
-"""Tests of numeric_check.closed_forms.curves against plain sums over all skills (SPEC §8.4, Eqs. 319-328)."""
+"""Tests of numeric_check.closed_forms.curves against plain sums over all skills (App. K.4, Eqs. 319-328)."""
 from __future__ import annotations
 
 import subprocess

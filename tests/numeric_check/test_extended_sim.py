@@ -49,7 +49,7 @@ def test_dc_shot_interpolates_when_d_ge_dc():
 
 
 def test_dc_shot_loss_identity_at_min_norm():
-    # Eq. 8 at the minimum-norm solution: L_k = (S/2)(S - R_k) (SPEC item 8), draw by draw.
+    # Eq. 8 at the minimum-norm solution: L_k = (S/2)(S - R_k), not Eq. 10's (S - R_k)^2/2, draw by draw.
     run = simulate_dc_shot(d=4, Dc=16, S=2.0, steps=3000, draws=30, rng=np.random.default_rng(1), init=1e-4)
     assert np.allclose(run.loss, 0.5 * 2.0 * (2.0 - run.R), atol=1e-3)
 
