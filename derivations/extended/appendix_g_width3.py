@@ -2,7 +2,7 @@ r"""Appendix G (Eqs. 112-123): gradient flow of the width-3 weight-shared ReLU n
 
 The network's outputs on the eight 3-bit inputs, its loss ``(1/2) sum_j (Y_j - f(X_j))^2`` and
 the flow of ``alpha^2, beta^2, gamma^2, c`` are derived with SymPy from Eqs. 113-114. They differ
-from the paper's Eqs. 120-123 (SPEC §10 item 9): the paper's signs are reversed, the ``beta``
+from the paper's Eqs. 120-123 (errata of App. G): the paper's signs are reversed, the ``beta``
 bracket has ``-2 alpha^2 + 5 beta^2`` for ``-4 alpha^2 + 7 beta^2`` and the rates are 2:1:1:1
 instead of 8:4:4:1.
 """
@@ -12,11 +12,12 @@ import numpy as np
 import sympy as sp
 
 from derivations.claim import Agreement, Claim, PaperNote, Step
+from numeric_check.simulation.ode import integrate_rk4
 from numeric_check.simulation.width3 import simulate_width3
 from symbolic.extended import alpha_G, beta_G, c_G, gamma_G, network_fit, network_flow, network_loss, network_outputs, paper_network_flow
 from symbolic.symbols import S, eta, t
 
-__all__ = ["claim", "integrate", "mode_times"]
+__all__ = ["claim", "mode_times"]
 
 _THETA0 = (0.1, 0.1, 0.1, 0.0)
 _HORIZON = 60.0
@@ -37,30 +38,16 @@ def _check_symbolic(statement: sp.Eq) -> bool:
     return bool(same and at_rest and fits)
 
 
-def integrate(rhs: sp.Matrix, *, theta0, S_value: float, horizon: float, dt: float, times: np.ndarray) -> np.ndarray:
-    """RK4 solution of ``d(alpha^2, beta^2, gamma^2, c)/dt = rhs`` (eta = 1) at ``times``."""
+def _flow_solution(rhs: sp.Matrix, *, theta0, S_value: float, horizon: float, dt: float,
+                   times: np.ndarray) -> np.ndarray:
+    """RK4 solution of ``d(alpha^2, beta^2, gamma^2, c)/dt = rhs`` (eta = 1) at ``times``
+    (NaN past a blow-up)."""
     A2, B2, G2, C = sp.symbols("A2 B2 G2 C", real=True)
     f = sp.lambdify((A2, B2, G2, C), list(rhs.subs({eta: 1, S: S_value}).subs(
         {alpha_G: sp.sqrt(A2), beta_G: sp.sqrt(B2), gamma_G: sp.sqrt(G2), c_G: C})), modules="numpy")
     th = np.asarray(theta0, dtype=float)
-    y = np.array([th[0] ** 2, th[1] ** 2, th[2] ** 2, th[3]])
-    n = int(round(horizon / dt))
-    out, grid = [y.copy()], [0.0]
-    np_err = np.errstate(over="ignore", invalid="ignore")
-    np_err.__enter__()
-    rate = lambda v: np.array(f(*v), dtype=float)
-    for i in range(n):
-        k1 = rate(y)
-        k2 = rate(y + dt / 2 * k1)
-        k3 = rate(y + dt / 2 * k2)
-        k4 = rate(y + dt * k3)
-        y = y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        if not np.all(np.isfinite(y)):
-            break
-        out.append(y.copy())
-        grid.append((i + 1) * dt)
-    np_err.__exit__(None, None, None)
-    out, grid = np.array(out), np.array(grid)
+    y0 = np.array([th[0] ** 2, th[1] ** 2, th[2] ** 2, th[3]])
+    grid, out = integrate_rk4(lambda v: np.array(f(*v), dtype=float), y0, dt=dt, n_steps=int(round(horizon / dt)))
     return np.stack([np.interp(times, grid, out[:, j], right=np.nan) for j in range(4)], axis=1)
 
 
@@ -86,7 +73,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         run = simulate_width3(theta0=_THETA0, S=1.0, eta=lr, steps=int(round(_HORIZON / lr)),
                               record_every=int(round(0.5 / lr)))
         runs[lr] = run
-        ode = integrate(statement.rhs, theta0=_THETA0, S_value=1.0, horizon=_HORIZON, dt=0.01, times=run.times)
+        ode = _flow_solution(statement.rhs, theta0=_THETA0, S_value=1.0, horizon=_HORIZON, dt=0.01, times=run.times)
         err = np.abs(_squares(run.theta) - ode).max()
         errors.append(float(err) if np.isfinite(err) else float("inf"))
     final, half, sat, c_half = mode_times(S_value=1.0, init=0.01)
@@ -104,15 +91,22 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                               ("half-rise time of mode 1", half[0]), ("half-rise time of mode 2", half[1]),
                               ("half-rise time of mode 3", half[2]), ("95% time of mode 1", sat[0]),
                               ("95% time of mode 2", sat[1]), ("95% time of mode 3", sat[2]),
-                              ("half-way time of c", c_half)))
+                              ("half-way time of c", c_half)),
+                     method="simulation")
 
 
 def claim() -> Claim:
+    """Build App. G (Eqs. 112-123), corrected: the gradient flow of the width-3 weight-shared ReLU network.
+
+    Returns
+    -------
+    Claim
+        The flow of ``(alpha^2, beta^2, gamma^2, c)`` derived from the network's loss, with its checks
+        and the notes on the paper's Eqs. 118 and 120-123.
+    """
     flow = network_flow()
     return Claim(
         id="appendix-g",
-        title="Appendix G: gradient flow of the width-3 ReLU network",
-        equations=("112", "113", "114", "118", "119", "120", "121", "122", "123"),
         statement=_statement(),
         steps=(
             Step(r"f(X)", network_outputs().T, r"Eqs.~113--114 on the inputs $000,\dots,111$, ReLU evaluated for "
@@ -126,7 +120,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        section="The extended models",
+        symbolic_check=("the statement's right side minus the flow SymPy derives from the network's outputs on "
+                        "the 8 inputs and the loss 1/2 sum_j (Y_j - f(X_j))^2 expands to 0; the exact fit solves "
+                        "f(X) = Y and every component of the flow vanishes there"),
         assumptions=r"Eqs.~112--114, positive $\alpha,\beta,\gamma$ (the modes of Eqs.~115--117), gradient flow "
                     r"of the summed loss with the $\tfrac12$; for the mean loss $\frac1{16}\sum_j$ divide every "
                     r"rate by 8.",
@@ -137,7 +133,7 @@ def claim() -> Claim:
                 r"fastest, mode 3 about twice as slow'') is not reproduced by the network's own gradient flow.",
         notes=(
             PaperNote(
-                title="Eqs. 120-123 are not the gradient flow of the network (SPEC item 9)",
+                title="Erratum: Eqs. 120-123 are not the gradient flow of the network",
                 text=r"Derived from Eqs.~113--114 and the loss, every equation has the opposite sign to the "
                      r"printed one (as printed they move away from the target), Eq.~121's bracket is "
                      r"$S-(-4\alpha^2+7\beta^2+5c)$ (the coefficients are $\sum_jh_2(X_j)^2=7$, $\sum_jh_2(X_j)=5$, "
@@ -145,7 +141,7 @@ def claim() -> Claim:
                      r"``$c$ saturates to $S$'' contradicts the exact fit $c=-S$, $\alpha^2=\beta^2=\gamma^2=2S$.",
                 paper=paper_network_flow().T, exact=flow.T),
             PaperNote(
-                title="Eq. 118 is already normalised (SPEC item 23)",
+                title="Eq. 118 is already normalised (R/S, not R of Eq. 7)",
                 text=r"$R^{(q)}=\frac{1}{8S^2}Y^Tf^{(q)}(X)$ is $\mathcal{R}/S$, not $\mathcal{R}$ as defined in Eq.~7; "
                      r"the figure's axis is $R/S$. This toolkit reports $R^{(q)}$ as in Eq.~118, i.e.\ divided by $S$."),
         ),
