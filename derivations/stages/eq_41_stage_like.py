@@ -1,4 +1,8 @@
-"""The stage-like condition (SPEC §4, Eq. 41; approximation A of §10)."""
+"""The stage-like condition: skill k saturates before skill k+1 emerges (App. D, Eq. 41).
+
+The condition holds only for the first skills, so App. D's "for all k of interest" is an
+idealisation; the claim's note gives the largest such k.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +10,8 @@ import sympy as sp
 
 from derivations.checking import evaluate
 from derivations.claim import Agreement, Claim, PaperNote, Step
-from derivations.stages.eq_40_emergence_times import measured_times
 from numeric_check.simulation.data import skill_probabilities
+from numeric_check.simulation.emergence_times import measured_times
 from symbolic import multilinear as ml
 from symbolic.symbols import R0, S, alpha, epsilon, k
 
@@ -69,16 +73,22 @@ def _check_numeric(statement: sp.Rel, rng: np.random.Generator) -> Agreement:
         err = max(err, np.inf)
     return Agreement(err, tol, "relative error of the margin against the statement's rhs; Euler rate shift "
                      "c/4 with c <= 0.02 (tolerance c/2) plus the rounding of d_k = D P_s(k); the sign (stage-like "
-                     "or not) must agree for every k", tuple(details))
+                     "or not) must agree for every k", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
+    """Build Eq. 41 (App. D): the condition for skill k to saturate before skill k+1 emerges.
+
+    Returns
+    -------
+    Claim
+        The condition with Eq. 40's times at ``p = A k^-(alpha+1)``, its checks and the note on
+        how few skills satisfy it.
+    """
     lhs, rhs = ml.stage_like_lhs_rhs()
     lines = ", ".join(f"{r:g}: k <= {last_stage_like_skill(0.6, r, 0.05)}" for r in (1e-2, 1e-4, 1e-6, 1e-10))
     return Claim(
         id="eq-41",
-        title="Stage-like training: skill k saturates before skill k+1 emerges",
-        equations=("41",),
         statement=_statement(),
         steps=(
             Step(r"\tau^{(s)}_k", r"\tau^{(e)}_{k+1} - \tau^{(e)}_k", r"The condition (Eq. 41) is "
@@ -88,7 +98,10 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        section="Stage-like training",
+        symbolic_check=("the statement is a strict inequality whose two sides equal both the paper's "
+                        "2 l k^(alpha+1) and Lambda ((k+1)^(alpha+1) - k^(alpha+1)) and the sides SymPy derives "
+                        "from Eq. 40's times times 2 eta A S (differences simplify to 0 with the logarithms "
+                        "expanded)"),
         assumptions=r"Lemma 1 with $d_k/D = P_s(k) = A k^{-(\alpha+1)}$ and equal $\mathcal{R}_k(0)$.",
         summary=("The numeric check simulates five skills at $\\alpha = 0.6$, $S = 5$, $\\epsilon = 0.05$ and "
                  r"$\mathcal{R}(0)/S = 10^{-6}$, measures the margin $\tau^{(e)}_{k+1}-\tau^{(e)}_k-\tau^{(s)}_k$ and "
@@ -98,5 +111,5 @@ def claim() -> Claim:
             r"Since $(k+1)^{\alpha+1}-k^{\alpha+1} \approx (\alpha+1)k^{\alpha}$, the condition fails for "
             r"$k \gtrsim (\alpha+1)\Lambda/(2\ell)$; App.~D's ``for all $k$ of interest'' is an idealisation. "
             r"Largest $k$ up to which it holds at $\alpha = 0.6$, $\epsilon = 0.05$, by $\mathcal{R}(0)/S$ "
-            f"(computed from the statement): {lines} (SPEC \\S10 item A)."),),
+            f"(computed from the statement): {lines}."),),
     )
