@@ -12,10 +12,10 @@ import numpy as np
 import sympy as sp
 
 from derivations.claim import Agreement, Claim, PaperNote, Step
-from derivations.rigorous.proposition_3_large_d_skill import claim as skill_claim
-from symbolic.identities import ZETA, same
 from numeric_check.closed_forms.loss_sums import skill_loss
 from numeric_check.simulation.data import skill_probabilities
+from symbolic.bounds import skill_deviation_bound
+from symbolic.identities import ZETA, same
 from symbolic.printers import latex
 from symbolic.symbols import D, N, S, T, alpha, eta, k, p
 
@@ -27,7 +27,7 @@ _DEV = sp.Symbol(r"\Big|\mathbb{E}_D[\mathcal{L}]-\sum_{k\le N}P_s(k)F(P_s(k))-\
 
 
 def f_alpha(a: float, n):
-    """SPEC §1's ``f_alpha(N)``: ``N^((1-alpha)/2)`` (alpha < 1), ``log N`` (alpha = 1), 1 (alpha > 1).
+    """The paper's ``f_alpha(N)`` (Eqs. 153, 218): ``N^((1-alpha)/2)`` (alpha < 1), ``log N`` (alpha = 1), 1 (alpha > 1).
 
     Examples
     --------
@@ -42,7 +42,7 @@ def f_alpha(a: float, n):
 
 def _derived() -> sp.Expr:
     """Weight Proposition 3's per-skill bound by P_s(k) = k^-(alpha+1)/zeta and sum over k <= N."""
-    per_skill = sp.expand(p * skill_claim().statement.rhs)
+    per_skill = sp.expand(p * skill_deviation_bound())
     berry = sum(t for t in sp.Add.make_args(per_skill) if t.has(sp.sqrt(D)) or t.has(D ** sp.Rational(-1, 2)))
     taylor = sp.simplify(per_skill - berry)
     berry_k = berry.subs(p, k ** (-(alpha + 1)) / ZETA)
@@ -56,6 +56,10 @@ def _derived() -> sp.Expr:
 def _sqrt_sum() -> sp.Expr:
     """``1 + int_1^N x^-sigma dx``, an upper bound of ``sum_{k<=N} k^-sigma`` (alpha != 1)."""
     return 1 + sp.factor(sp.together(sp.integrate(_x ** (-_SIGMA), (_x, 1, N), conds="none")))
+
+
+def _statement() -> sp.StrictLessThan:
+    return sp.StrictLessThan(_DEV, _derived())
 
 
 def _check_symbolic(statement) -> bool:
@@ -100,11 +104,19 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
                      "alpha = 0.3, 0.6, 1.5, D = 1e2..1e4, N = 10..1e3, eta S T = 1..1e3, r = 0.01: the deviation of the "
                      "mean loss from the D = inf loss, plus 3 standard errors, must stay below the bound; since the "
                      "Berry-Esseen constant is at most 0.4748 (the bound uses 1) and sup|F''| is well below "
-                     "8 S^4 eta^2 T^2, we require at most half of it", tuple(details))
+                     "8 S^4 eta^2 T^2, we require at most half of it", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
-    stmt = sp.StrictLessThan(_DEV, _derived())
+    """Build Proposition 4 (Eqs. 151-159): the finite-D error of the total expected loss.
+
+    Returns
+    -------
+    Claim
+        Proposition 3's bound summed over the modelled skills, ``O(S^2 D^-1/2 f_alpha(N) + S^4 eta^2 T^2/D)``,
+        with its checks and the note on Eq. 221.
+    """
+    stmt = _statement()
     steps = (
         Step("", r"|\mathbb{E}_D[\mathcal{L}]-\mathcal{L}_{D=\infty}|\le\sum_{k\le N}P_s(k)\Big(\frac{2^\alpha S^2}{\sqrt{DP_s(k)}}+\frac{4S^4\eta^2T^2P_s(k)}{D}\Big)",
              r"Proposition~3 for each modelled skill; the tail $\sum_{k>N}P_s(k)S^2/2$ does not depend on the data (Eqs.~151--156)."),
@@ -120,9 +132,16 @@ def claim() -> Claim:
                      r"Theorem~1 quotes Proposition~4's second error term as $S^4\eta T^2D^{-1}$ (Eq.~221); summing "
                      r"Proposition~3 (Lemma~5's $\sup|F''|<8S^4\eta^2T^2$) gives $\eta^2$, as in Eqs.~139 and 152.",
                      paper=S**4 * eta * T**2 / D, exact=S**4 * eta**2 * T**2 / D)
-    return Claim(id="proposition-4", title="Large-D approximation error of the total loss", equations=("151", "152", "153", "157", "158", "159"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: prefactors and rigorous results",
-                 assumptions=r"$(d_k)$ multinomial with $D$ draws, $0<r_k<S$, $N\le n_s$, $\alpha\ne1$ for the explicit constant.",
-                 summary=r"$\mathbb{E}_D[\mathcal{L}]$ equals its $D\to\infty$ form up to $O(S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$.",
-                 notes=(note,))
+    return Claim(
+        id="proposition-4",
+        statement=stmt,
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement is a strict inequality whose right side equals SymPy's sum of "
+                        "Proposition 3's bound weighted by P_s(k) = k^-(alpha+1)/zeta: the sqrt(P_s) part times "
+                        "1 + int_1^N x^-(alpha+1)/2 dx (Eq. 158) plus the P_s^2 part with sum P_s^2 < 1 (Eq. 157)"),
+        assumptions=r"$(d_k)$ multinomial with $D$ draws, $0<r_k<S$, $N\le n_s$, $\alpha\ne1$ for the explicit constant.",
+        summary=r"$\mathbb{E}_D[\mathcal{L}]$ equals its $D\to\infty$ form up to $O(S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$.",
+        notes=(note,),
+    )
