@@ -1,4 +1,4 @@
-"""Corollary 1: the multilinear model is a one-shot learner (SPEC §3.3, Eqs. 36-37)."""
+"""Corollary 1: the multilinear model is a one-shot learner (Sec. 3 and App. C, Eqs. 36-37)."""
 from __future__ import annotations
 
 import numpy as np
@@ -60,14 +60,19 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                     (f"n_s={n_s}, D={D_}: max |R_sim(T) - R(inf)|/S", err)]
     return Agreement(worst, 1e-6, "trained until the closed form is within 1e-9 of its limit for the rarest seen "
                      "skill (gradient descent has the same fixed points, unseen skills get exactly zero gradient); "
-                     "1e-6 leaves room for the slower discrete rate", tuple(details))
+                     "1e-6 leaves room for the slower discrete rate", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
+    """Build Corollary 1 (Eqs. 36-37): a skill seen once is learned, an unseen one keeps R_k(0).
+
+    Returns
+    -------
+    Claim
+        The final strength of a skill by whether ``d_k > 0``, from the limit of Lemma 1, with its checks.
+    """
     return Claim(
         id="corollary-1",
-        title="Corollary 1: one sample of a skill suffices (one-shot learner)",
-        equations=("36", "37"),
         statement=_statement(),
         steps=(
             Step(R_inf, _limit_seen(), r"For $d_k \ge 1$, the limit $T\to\infty$ of Lemma 1's solution with "
@@ -80,6 +85,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
+        symbolic_check=("the d_k > 0 branch equals SymPy's limit T -> oo of Lemma 1's solution with p = d_k/D, "
+                        "d_k >= 1; the d_k = 0 branch equals that solution at d_k = 0 (simplified); and the "
+                        "limit of the skill loss for d_k >= 1 is 0"),
         assumptions=r"Setup of Lemma 1 with $T, N \to \infty$.",
         summary=("The numeric check trains on datasets small enough that rare skills are never observed and "
                  "compares the final strengths with the statement, per skill."),

@@ -1,4 +1,4 @@
-"""Corollary 2: one basis function per skill (SPEC §3.4, Eqs. 38-39)."""
+"""Corollary 2: one basis function per skill (Sec. 3 and App. C, Eqs. 38-39)."""
 from __future__ import annotations
 
 import numpy as np
@@ -56,14 +56,20 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         details.append((f"n_s={n_s}, N={N_}: max |L_k,sim - L_k(inf)|/S^2", err))
     return Agreement(worst, 1e-6, "SGD has the same fixed point a_k b_k = S for every batch; trained until the "
                      "closed form is within 1e-8 of its limit for the rarest modelled skill; per-skill losses "
-                     "are exact on any probe sample (f g_k is constant on skill k)", tuple(details))
+                     "are exact on any probe sample (f g_k is constant on skill k)", tuple(details),
+                     method="simulation")
 
 
 def claim() -> Claim:
+    """Build Corollary 2 (Eqs. 38-39, 128): a skill is learned exactly when its basis function is in the model.
+
+    Returns
+    -------
+    Claim
+        The final skill loss for ``k <= N`` and ``k > N``, with its checks.
+    """
     return Claim(
         id="corollary-2",
-        title="Corollary 2: a basis function is a skill",
-        equations=("38", "39", "128"),
         statement=_statement(),
         steps=(
             Step(r"\mathcal{L}_k(\infty)\big|_{k \le N}", sp.limit(ml.skill_loss(), t, sp.oo),
@@ -73,6 +79,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
+        symbolic_check=("for k < N the statement equals SymPy's limit T -> oo of Lemma 1's skill loss (0), and "
+                        "for k > N it equals Eq. 8 with f(k, .) = 0 and R_k = 0, i.e. S^2/2 (differences "
+                        "simplify to 0)"),
         assumptions=r"Setup of Lemma 1; the model holds the $N$ most frequent skills; $T, D \to \infty$.",
         summary=("The numeric check trains the model by SGD on fresh batches with $N < n_s$ basis functions and "
                  "measures every skill's loss on fresh samples of that skill."),
@@ -80,6 +89,6 @@ def claim() -> Claim:
             "Corollary 2: R_k for missing skills",
             r"Eq.~39 writes $\mathcal{R}_k(\infty) = \mathcal{R}_k(0)$ for $k > N$, but a skill without its basis "
             r"function has $\mathcal{R}_k = 0$ (Eq.~128); the loss $S^2/2$ is exact with $\mathcal{R}_k = 0$ and "
-            r"only approximate with $\mathcal{R}_k(0)$ (SPEC \S10 item 19).", sp.Symbol(r"\mathcal{R}_k(0)"),
+            r"only approximate with $\mathcal{R}_k(0)$.", sp.Symbol(r"\mathcal{R}_k(0)"),
             sp.Integer(0)),),
     )

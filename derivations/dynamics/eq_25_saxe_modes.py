@@ -1,4 +1,4 @@
-"""Two-layer linear networks decompose into independent sigmoidal modes (Saxe et al.; SPEC §6.5, Eqs. 22-25)."""
+"""Two-layer linear networks decompose into independent sigmoidal modes (Saxe et al.; App. B.2, Eqs. 22-25)."""
 from __future__ import annotations
 
 import numpy as np
@@ -46,15 +46,21 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     off = float(np.max(np.abs(products[-1] - sigma)))
     tol, reason = logistic_euler_tolerance(2 * eta_ * lams.max(), lams.max() / a0**2)
     return Agreement(err, tol, reason + " (lambda plays S, p = 1)", (("max |mode_sim - mode|", err),
-                                                                     ("final max |W2 W1 - Sigma|", off)))
+                                                                     ("final max |W2 W1 - Sigma|", off)),
+                     method="simulation")
 
 
 def claim() -> Claim:
+    """Build Eq. 25 (App. B.2): a two-layer linear network learns independent sigmoidal modes.
+
+    Returns
+    -------
+    Claim
+        The normalised strength of mode ``k``, Lemma 1 with ``S -> lambda_k``, with its checks.
+    """
     loss, reduced = ml.saxe_mode_loss(2)
     return Claim(
         id="eq-25",
-        title="Saxe et al.: independent sigmoidal modes of a two-layer linear network",
-        equations=("22", "23", "24", "25"),
         statement=_statement(),
         steps=(
             Step(r"\mathcal{L}", r"\frac12\big\|V\Lambda U^T - V\,\mathrm{diag}(b)\,\mathrm{diag}(a)\,U^T\big\|_F^2",
@@ -68,10 +74,13 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
+        symbolic_check=("SymPy expands the loss 1/2 |V Lambda U^T - W2 W1|_F^2 for two modes with rotations U, V "
+                        "and it simplifies to the sum of 1/2 (lambda_k - a_k b_k)^2 (the modes decouple); the statement "
+                        "equals dsolve's solution of Lemma 1's ODE with S -> lambda, p -> 1, divided by lambda"),
         assumptions=(r"Two-layer linear network, whitened inputs, under-complete hidden layer, "
                      r"initialisation aligned with the singular vectors, $0 < a_k(0)b_k(0) \ll \lambda_k$."),
         summary=("The numeric check trains the full weight matrices $W_1$ ($3\\times5$) and $W_2$ ($4\\times3$) by "
                  "gradient descent on the samples and projects $W_2W_1$ on the singular vectors."),
         notes=(PaperNote("Eq. 25 notation", r"Eq.~25 writes $a_i(0)b_i(0)$ and $t$ for $a_k(0)b_k(0)$ and $T$; Eq.~23 "
-                         r"writes $U^T\Lambda V$ where Eq.~22's text has $\Sigma = U\Lambda V$ (SPEC \S10 item 22)."),),
+                         r"writes $U^T\Lambda V$ where Eq.~22's text has $\Sigma = U\Lambda V$."),),
     )
