@@ -16,6 +16,10 @@ __all__ = ["claim"]
 _LN = sp.Symbol(r"\mathcal{L}(N)")
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(_LN, parameter_exponent().loss)
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     p = parameter_exponent()
     exponent = sp.limit(N * sp.diff(statement.rhs, N) / statement.rhs, N, sp.oo)
@@ -33,17 +37,31 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         details.append((f"rel. error alpha={a}, N={n}", err))
         worst = max(worst, err)
     return Agreement(worst, 1.0 / n, "direct sums S^2/2 sum_{k>N} P_s(k) (n_s infinite) against the integral "
-                     "from N+1: Euler-Maclaurin puts the difference at alpha/(2(N+1)) relative, below 1/N", tuple(details))
+                     "from N+1: Euler-Maclaurin puts the difference at alpha/(2(N+1)) relative, below 1/N", tuple(details),
+                     method="exact sum")
 
 
 def claim() -> Claim:
+    """Build the parameter exponent of App. E.3 (Eqs. 66-67): L ~ N^-alpha.
+
+    Returns
+    -------
+    Claim
+        The loss of the unlearned skills ``k > N`` as an integral, with its checks.
+    """
     p = parameter_exponent()
-    stmt = sp.Eq(_LN, p.loss)
     steps = (Step(_LN, sp.Symbol(r"\frac{S^2}{2}\int_{N+1}^\infty Ak^{-(\alpha+1)}dk"),
                   r"Eq.~67: with $T,D\to\infty$ skills $k\le N$ are learned, the rest keep $S^2/2$ (Cor.~2)."),
              Step(_LN, p.loss, "SymPy integration."),
              Step(sp.Symbol(r"\frac{d\ln\mathcal{L}}{d\ln N}"), p.exponent, r"Limit $N\to\infty$."))
-    return Claim(id="appendix-e3", title="Parameter exponent", equations=("66", "67"), statement=stmt, steps=steps,
-                 check_symbolic=_check_symbolic, check_numeric=_check_numeric, section="Scaling laws: exponents",
-                 assumptions=r"$T,D\to\infty$, $N<n_s\to\infty$, sum replaced by an integral.",
-                 summary=r"$\mathcal{L}\propto N^{-\alpha}$.")
+    return Claim(
+        id="appendix-e3",
+        statement=_statement(),
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement equals SymPy's integral S^2/2 int_{N+1}^oo A k^-(alpha+1) dk, and the "
+                        "limit N -> oo of its logarithmic derivative N L'/L is -alpha"),
+        assumptions=r"$T,D\to\infty$, $N<n_s\to\infty$, sum replaced by an integral.",
+        summary=r"$\mathcal{L}\propto N^{-\alpha}$.",
+    )

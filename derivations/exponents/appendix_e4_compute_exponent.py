@@ -14,6 +14,10 @@ __all__ = ["claim"]
 _LMIN = sp.Symbol(r"\min_{NT=C}\mathcal{L}")
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(_LMIN, compute_allocation().loss_min)
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     c = compute_allocation()
     return bool(same(c.loss_min, statement.rhs) and same(c.loss_exponent, -alpha / (alpha + 2))
@@ -33,12 +37,18 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             worst = max(worst, err)
     return Agreement(worst, 1e-7, "brute-force minimum of Eq. 71 over a grid of step 8.75e-5 in ln N: the loss is "
                      "quadratic at its minimum, so the grid error is below (step/2)^2 times a curvature of order 1, ~2e-9",
-                     tuple(details))
+                     tuple(details), method="quadrature")
 
 
 def claim() -> Claim:
+    """Build the compute exponent of App. E.4 (Eqs. 68-76): min over NT = C of the loss ~ C^(-alpha/(alpha+2)).
+
+    Returns
+    -------
+    Claim
+        The minimum of Eq. 71 at fixed compute, from SymPy's solution of the Lagrange system, with its checks.
+    """
     c = compute_allocation()
-    stmt = sp.Eq(_LMIN, c.loss_min)
     steps = (
         Step(sp.Symbol(r"\mathcal{L}"), T ** (-alpha / (alpha + 1)) + N ** (-alpha), r"Eq.~71: constants dropped."),
         Step(sp.Symbol(r"\partial_T,\ \partial_N,\ \partial_\Lambda"), sp.Tuple(*c.conditions), r"Eqs.~72--74 (multiplier $\Lambda$)."),
@@ -51,8 +61,16 @@ def claim() -> Claim:
                      r"$N^{\alpha+1}=(\alpha+1)^{(\alpha+1)/\alpha}T\propto T$; the text prints ``$T^{\alpha+1}\propto N$''. "
                      r"Only $N^{\alpha+1}\propto T$ is consistent with Eq.~75 and Tables 2 and 4.",
                      paper=sp.Eq(sp.Symbol("N"), sp.Symbol("T") ** (alpha + 1)), exact=c.balance)
-    return Claim(id="appendix-e4", title="Compute exponent by Lagrange multipliers", equations=("68", "69", "70", "71", "72", "73", "74", "75", "76"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: exponents", assumptions=r"$D\to\infty$, $C=TN$, Eq.~71 with constants dropped.",
-                 summary=r"$T\propto C^{(\alpha+1)/(\alpha+2)}$, $N\propto C^{1/(\alpha+2)}$, $\mathcal{L}\propto C^{-\alpha/(\alpha+2)}$.",
-                 notes=(note,))
+    return Claim(
+        id="appendix-e4",
+        statement=_statement(),
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement equals the loss at SymPy's solution of the Lagrange conditions "
+                        "(Eqs. 72-74) with NT = C, and the exponents of C in the loss, T and N are "
+                        "-alpha/(alpha+2), (alpha+1)/(alpha+2) and 1/(alpha+2)"),
+        assumptions=r"$D\to\infty$, $C=TN$, Eq.~71 with constants dropped.",
+        summary=r"$T\propto C^{(\alpha+1)/(\alpha+2)}$, $N\propto C^{1/(\alpha+2)}$, $\mathcal{L}\propto C^{-\alpha/(\alpha+2)}$.",
+        notes=(note,),
+    )

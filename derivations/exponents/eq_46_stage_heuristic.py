@@ -15,6 +15,10 @@ __all__ = ["claim"]
 _RATIO = sp.Symbol(r"\frac{\Delta\mathcal{L}/\mathcal{L}}{\Delta T/T}")
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(_RATIO, stage_heuristic().exponent)
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     h = stage_heuristic()
     return bool(same(h.exponent, statement.rhs) and same(h.loss_series.removeO(), -alpha * x)
@@ -33,12 +37,18 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         details.append((f"rel. error alpha={a}, k={kk}", err))
         worst = max(worst, err)
     return Agreement(worst, 1.0 / kk, "exact sums (Hurwitz zeta) at k = 1000: both ratios carry O(1/k) corrections; "
-                     "Euler-Maclaurin gives the relative error alpha/k < 1/k", tuple(details))
+                     "Euler-Maclaurin gives the relative error alpha/k < 1/k", tuple(details), method="exact sum")
 
 
 def claim() -> Claim:
+    """Build Eq. 46 (Eqs. 42-46, App. D): the stage-like heuristic for the time exponent -alpha/(alpha+1).
+
+    Returns
+    -------
+    Claim
+        The ratio of the relative loss and time changes per learned skill as ``k -> oo``, with its checks.
+    """
     h = stage_heuristic()
-    stmt = sp.Eq(_RATIO, h.exponent)
     steps = (
         Step(sp.Symbol(r"\Delta\mathcal{L}/\mathcal{L}"), h.loss_ratio,
              r"Eqs.~42--43: learning skill $k$ removes $P_s(k)S^2/2$ from $\mathcal{L}\approx\frac{S^2}{2}\sum_{j\ge k}P_s(j)$; "
@@ -50,9 +60,16 @@ def claim() -> Claim:
     note = PaperNote("Eq. 42: missing minus sign",
                      r"The first fraction of Eq.~42 is printed as $+P_s(k)/\sum_{j\ge k}P_s(j)$; the loss decreases, "
                      r"so $\Delta\mathcal{L}/\mathcal{L}=-P_s(k)/\sum_{j\ge k}P_s(j)$.")
-    return Claim(id="eq-46", title="Stage-like heuristic for the time exponent", equations=("42", "43", "44", "45", "46"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: exponents",
-                 assumptions=r"Stage-like training (Eq.~41), $d_k/D\to P_s(k)$, $k\gg1$.",
-                 summary=r"$\Delta\mathcal{L}/\mathcal{L}=-\frac{\alpha}{\alpha+1}\Delta T/T$, i.e. $\mathcal{L}\propto T^{-\alpha/(\alpha+1)}$.",
-                 notes=(note,))
+    return Claim(
+        id="eq-46",
+        statement=_statement(),
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement equals SymPy's limit x = 1/k -> 0 of (Delta L/L)/(Delta T/T), both "
+                        "written in x; the series of Delta L/L is -alpha x and that of Delta T/T has the "
+                        "linear coefficient alpha + 1"),
+        assumptions=r"Stage-like training (Eq.~41), $d_k/D\to P_s(k)$, $k\gg1$.",
+        summary=r"$\Delta\mathcal{L}/\mathcal{L}=-\frac{\alpha}{\alpha+1}\Delta T/T$, i.e. $\mathcal{L}\propto T^{-\alpha/(\alpha+1)}$.",
+        notes=(note,),
+    )
