@@ -49,6 +49,10 @@ def _derived() -> sp.Expr:
     return integral + (full_sum - tail_limit) + sp.O(f.subs(_x, N) / 2, _ORDER)
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(_PARTIAL, sp.zeta(sigma) + N ** (1 - sigma) / (1 - sigma) + sp.O(N ** (-sigma), _ORDER))
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     derived, got = _derived(), statement.rhs
     if not isinstance(got, sp.Add) or got.getO() is None:
@@ -77,7 +81,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     law = sp.lambdify((N, sigma), statement.rhs.removeO(), modules="mpmath")
     order_term = statement.rhs.getO()
     if order_term is None:
-        return Agreement(float("inf"), 1.0, "the statement has no O(.) remainder")
+        return Agreement(float("inf"), 1.0, "the statement has no O(.) remainder", method="exact sum")
     order = sp.lambdify((N, sigma), order_term.expr, modules="mpmath")
     harmonic = sp.lambdify((N,), harmonic_expansion(), modules="mpmath")
     Ns = (100, 1000, 10000)
@@ -93,12 +97,21 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     return Agreement(worst, 1 / 6, "direct mpmath sums (30 digits) to N = 1e2, 1e3, 1e4 at sigma = 0.5, 0.75, 1.5, 2.5 and "
                      "the harmonic case: the remainder divided by the stated O-term N^-sigma must be 1/2 (Euler-Maclaurin's "
                      "boundary term f(N)/2) up to the next term -sigma N^-1/12; error = the largest "
-                     "|remainder N^sigma - 1/2| N/sigma (1/12 expected), tolerance twice that coefficient", tuple(details))
+                     "|remainder N^sigma - 1/2| N/sigma (1/12 expected), tolerance twice that coefficient", tuple(details),
+                     method="exact sum")
 
 
 def claim() -> Claim:
+    """Build Lemma 6 (Eqs. 149-150): the partial sums of k^-sigma, by Euler-Maclaurin.
+
+    Returns
+    -------
+    Claim
+        ``sum_{k<=N} k^-sigma = zeta(sigma) + N^(1-sigma)/(1-sigma) + O(N^-sigma)`` and the harmonic
+        case, with its checks.
+    """
     f = _x ** (-sigma)
-    stmt = sp.Eq(_PARTIAL, sp.zeta(sigma) + N ** (1 - sigma) / (1 - sigma) + sp.O(N ** (-sigma), _ORDER))
+    stmt = _statement()
     steps = (
         Step(sp.Sum(k ** (-sigma), (k, 1, N)),
              sp.Integral(f, (_x, 1, N)) + (1 + N ** (-sigma)) / 2 + sp.Symbol(r"\int_1^N(\{x\}-\tfrac12)f'(x)\,dx"),
@@ -112,9 +125,18 @@ def claim() -> Claim:
         Step(sp.Sum(1 / k, (k, 1, N)), harmonic_expansion() + sp.O(1 / N, _ORDER),
              r"Harmonic case (Eq.~150): the integral is $\log N$ and SymPy's $\lim_{N\to\infty}(H_N-\log N)=\gamma$."),
     )
-    return Claim(id="lemma-6", title="Partial sums of k^-sigma (Montgomery-Vaughan)", equations=("149", "150"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: prefactors and rigorous results", formula=stmt.rhs.removeO(),
-                 assumptions=r"$N$ a positive integer, $\sigma\ge\tfrac12$, $\sigma\ne1$ (Eq.~149); $\sigma=1$ (Eq.~150).",
-                 summary=r"$\sum_{k\le N}k^{-\sigma}=\zeta(\sigma)+\frac{N^{1-\sigma}}{1-\sigma}+\tfrac12N^{-\sigma}+O(N^{-\sigma-1})$; "
-                         r"used for Eq.~158 ($\sigma=(\alpha+1)/2$) and Eq.~163 ($\sigma=\alpha+1$).")
+    return Claim(
+        id="lemma-6",
+        statement=stmt,
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement's terms minus Euler-Maclaurin's (SymPy's integral of x^-sigma plus the "
+                        "constant lim (sum - integral) = zeta(sigma) - 1/(sigma - 1), taken for sigma > 1) "
+                        "simplify to 0, its O-term equals O(N^-sigma), and SymPy's lim (H_N - log N) is "
+                        "Euler's gamma"),
+        formula=stmt.rhs.removeO(),
+        assumptions=r"$N$ a positive integer, $\sigma\ge\tfrac12$, $\sigma\ne1$ (Eq.~149); $\sigma=1$ (Eq.~150).",
+        summary=r"$\sum_{k\le N}k^{-\sigma}=\zeta(\sigma)+\frac{N^{1-\sigma}}{1-\sigma}+\tfrac12N^{-\sigma}+O(N^{-\sigma-1})$; "
+                r"used for Eq.~158 ($\sigma=(\alpha+1)/2$) and Eq.~163 ($\sigma=\alpha+1$).",
+    )

@@ -26,6 +26,10 @@ def _derived():
     return roots, peak
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(_MAX, sp.factor(_derived()[1]))
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     roots, peak = _derived()
     return bool(len(roots) == 1 and same(roots[0], (S / r - 1) / 2) and same(sp.factor(peak), statement.rhs))
@@ -54,19 +58,32 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     return Agreement(worst if bounds_ok else float("inf"), 1e-6,
                      "finite differences of F on 4e5 points spanning 40/(2 eta S T) around the inflection point: "
                      "the midpoint slope misses the maximum by O(h^2) ~ 1e-8 relative; Eqs. 177-178 checked on the same grids",
-                     tuple(details))
+                     tuple(details), method="quadrature")
 
 
 def claim() -> Claim:
-    roots, peak = _derived()
-    stmt = sp.Eq(_MAX, sp.factor(peak))
+    """Build Lemma 7 (Eqs. 177-181): bounds on the skill loss F(z), its inflection point and max |F'|.
+
+    Returns
+    -------
+    Claim
+        The largest slope of ``F``, at its unique inflection point, with its checks.
+    """
+    roots, _ = _derived()
+    stmt = _statement()
     steps = (
         Step(sp.Symbol("F'(z)"), sp.factor(sp.simplify(sp.diff(F_z, z))), r"Eq.~179 (SymPy)."),
         Step(sp.Symbol(r"e^{2\eta STz^*}"), roots[0], r"Eq.~181: the unique positive root of $F''=0$."),
         Step(_MAX, stmt.rhs, r"$-F'$ at the inflection point, independent of $r$."),
     )
-    return Claim(id="lemma-7", title="Skill-loss bounds, inflection point and max |F'|", equations=("177", "178", "179", "180", "181"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: prefactors and rigorous results",
-                 assumptions=r"$0<r<S$, $\eta,S,T>0$.",
-                 summary=r"$0\le F\le\frac{(S-r)^2}{2}\min(1,\frac{S^2}{r^2}e^{-4\eta STz})$; $F(z)\ge\frac{(S-r)^2}{2}-\frac{8\eta S^3T}{27}z$ for $z\ge0$.")
+    return Claim(
+        id="lemma-7",
+        statement=stmt,
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("SymPy's F'' = 0, written in w = e^(2 eta S T z), has the unique positive root "
+                        "w = (S/r - 1)/2 (Eq. 181), and -F' there, factored, equals the statement"),
+        assumptions=r"$0<r<S$, $\eta,S,T>0$.",
+        summary=r"$0\le F\le\frac{(S-r)^2}{2}\min(1,\frac{S^2}{r^2}e^{-4\eta STz})$; $F(z)\ge\frac{(S-r)^2}{2}-\frac{8\eta S^3T}{27}z$ for $z\ge0$.",
+    )

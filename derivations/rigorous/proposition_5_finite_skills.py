@@ -17,6 +17,10 @@ def _derived() -> sp.Expr:
     return ZETA - sp.integrate(kk ** (-(alpha + 1)), (kk, n_s, sp.oo), conds="none")
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(1 / A, _derived())
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     return bool(same(_derived(), statement.rhs))
 
@@ -36,11 +40,19 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                 worst, tol = max(worst, err), max(tol, sigma / (6 * n))
     return Agreement(worst, tol, "direct float64 sums at n_s = 1e3: the remainder of Eq. 160 times n_s^(alpha+1) must be "
                      "1/2 (Lemma 6's O(N^-sigma) term) up to the next Euler-Maclaurin term sigma/(12 n_s), doubled; "
-                     "float rounding contributes < 1e-7 here", tuple(details))
+                     "float rounding contributes < 1e-7 here", tuple(details), method="exact sum")
 
 
 def claim() -> Claim:
-    stmt = sp.Eq(1 / A, _derived())
+    """Build Proposition 5 with Lemma 6 (Eqs. 149-150, 160-163): the normalisation A at finite n_s.
+
+    Returns
+    -------
+    Claim
+        ``1/A = zeta(alpha+1) - n_s^-alpha/alpha + O(n_s^-(alpha+1))``, with its checks and the note on
+        the remainder of Eq. 161.
+    """
+    stmt = _statement()
     with mpmath.workdps(30):
         a, ns = mpmath.mpf("0.3"), 10**5
         z = mpmath.zeta(a + 1)
@@ -59,9 +71,15 @@ def claim() -> Claim:
                      rf"At $\alpha=0.3$, $n_s=10^5$ the residual $\zeta A-1-n_s^{{-\alpha}}/(\alpha\zeta)$ is {float(resid):.3g}, "
                      rf"against $(n_s^{{-\alpha}}/(\alpha\zeta))^2={float(second):.3g}$ (relative difference below).",
                      relative_difference=float(resid / second - 1))
-    return Claim(id="proposition-5", title="Finite number of skills: normalisation and tails", equations=("149", "150", "160", "161", "162", "163"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: prefactors and rigorous results",
-                 assumptions=r"$\alpha>0$, $n_s\to\infty$.",
-                 summary=r"$A^{-1}=\zeta(\alpha+1)-n_s^{-\alpha}/\alpha+O(n_s^{-\alpha-1})$.",
-                 notes=(note,))
+    return Claim(
+        id="proposition-5",
+        statement=stmt,
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement's right side equals zeta(alpha+1) minus SymPy's integral of "
+                        "k^-(alpha+1) from n_s to infinity (difference simplifies to 0)"),
+        assumptions=r"$\alpha>0$, $n_s\to\infty$.",
+        summary=r"$A^{-1}=\zeta(\alpha+1)-n_s^{-\alpha}/\alpha+O(n_s^{-\alpha-1})$.",
+        notes=(note,),
+    )

@@ -22,6 +22,10 @@ def _derived() -> sp.Expr:
     return sp.log((S - r) / r) ** (alpha / (alpha + 1)) * limit_integral
 
 
+def _statement() -> sp.Eq:
+    return sp.Eq(_I, _derived())
+
+
 def _check_symbolic(statement: sp.Eq) -> bool:
     return bool(same(_derived(), statement.rhs))
 
@@ -46,11 +50,20 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                 prev = abs(ratio - 1)
     return Agreement(worst, tol, "quadrature of the integral (Lambda -> 0) against the asymptotic form at r/S = 1e-4, "
                      "1e-16, 1e-64: the ratio must approach 1 and, at r/S = 1e-16, match 1 - (alpha/(alpha+1))/log M "
-                     "to within 1/log^2 M (the next Sommerfeld term, coefficient (pi^2/6) s(1-s) < 1/2)", tuple(details))
+                     "to within 1/log^2 M (the next Sommerfeld term, coefficient (pi^2/6) s(1-s) < 1/2)", tuple(details),
+                     method="quadrature")
 
 
 def claim() -> Claim:
-    stmt = sp.Eq(_I, _derived())
+    """Build Proposition 7 (Eqs. 252-259): the time-law integral as r -> 0.
+
+    Returns
+    -------
+    Claim
+        The small-``r`` asymptotic of the integral behind ``A(inf)``, with its checks and the note on its
+        logarithmic convergence.
+    """
+    stmt = _statement()
     M = sp.Symbol("M", positive=True)
     steps = (
         Step(M, S / r - 1, r"Eq.~253; substitute $u=(\log M)v$."),
@@ -67,9 +80,16 @@ def claim() -> Claim:
                      rf"$r/S=10^{{-2}}$ the asymptotic $A(\infty)$ is {100 * rels[0]:.1f}\% ($\alpha=0.3$) to {100 * rels[1]:.1f}\% "
                      r"($\alpha=0.9$) too high; use the integral (Eq.~321) for $A_T$. Relative difference at $\alpha=0.9$:",
                      relative_difference=rels[1])
-    return Claim(id="proposition-7", title="Small-r asymptotic of the time-law integral", equations=("252", "253", "254", "255", "256", "257", "258", "259"),
-                 statement=stmt, steps=steps, check_symbolic=_check_symbolic, check_numeric=_check_numeric,
-                 section="Scaling laws: prefactors and rigorous results",
-                 assumptions=r"Fixed $\Lambda>0$ (here $\Lambda\to0$, the case of $A(\infty)$), $r\to0$.",
-                 summary=r"$A(\infty)\simeq\frac{S^2}{2\alpha}\zeta(\alpha+1)^{-1/(\alpha+1)}(\tfrac12\log\tfrac{S-r}{r})^{\alpha/(\alpha+1)}$.",
-                 notes=(note,))
+    return Claim(
+        id="proposition-7",
+        statement=stmt,
+        steps=steps,
+        check_symbolic=_check_symbolic,
+        check_numeric=_check_numeric,
+        symbolic_check=("the statement's right side equals (log((S-r)/r))^(alpha/(alpha+1)) times SymPy's "
+                        "integral of S^2/2 v^(-1/(alpha+1)) over (0, 1/2), the dominated-convergence limit of "
+                        "the integral after u = (log M) v (Eq. 255)"),
+        assumptions=r"Fixed $\Lambda>0$ (here $\Lambda\to0$, the case of $A(\infty)$), $r\to0$.",
+        summary=r"$A(\infty)\simeq\frac{S^2}{2\alpha}\zeta(\alpha+1)^{-1/(\alpha+1)}(\tfrac12\log\tfrac{S-r}{r})^{\alpha/(\alpha+1)}$.",
+        notes=(note,),
+    )
