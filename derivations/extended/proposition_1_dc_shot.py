@@ -2,7 +2,8 @@ r"""Proposition 1 (Eqs. 15-17, 88-104): the D_c-shot learner, with the corrected
 
 At the minimum-norm solution the model has a component orthogonal to ``g_k``, so Eq. 10 does
 not apply; Eq. 8 gives ``E_X[f^2] = S R_k`` and, with Eq. 104, ``E[R_k(inf)] = S d_k / D_c``
-(SPEC §10 item 8). The paper's Eq. 17, ``S (1 - sqrt(1 - d_k/D_c))``, is kept as a contrast.
+(an erratum of the paper's Eqs. 17 and 88, which apply Eq. 10). The paper's Eq. 17,
+``S (1 - sqrt(1 - d_k/D_c))``, is kept as a contrast.
 """
 from __future__ import annotations
 
@@ -73,17 +74,23 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                      f"gradient descent of Eq. 15 (init {_INIT:g}, {_STEPS} steps of {_LR}) on d_k samples with "
                      f"explicit e_(k,l) (rotated parities, D_c=16 and 8), {_DRAWS} draws per d_k; tolerance "
                      "4 standard errors of the mean plus 10*init",
-                     details=tuple((n, float(v)) for n, v in details))
+                     details=tuple((n, float(v)) for n, v in details), method="simulation")
 
 
 def claim() -> Claim:
+    """Build Proposition 1 (Eqs. 15-17, 88-104), corrected: the D_c-shot learner's E[R_k(inf)] = S d_k / D_c.
+
+    Returns
+    -------
+    Claim
+        The expected final strength of a skill seen ``d_k < D_c`` times, with its checks and the note on
+        the paper's Eq. 17.
+    """
     system = extended_system(3, 2)
     R, norm2, _ = min_norm_identity(system)
     Rs = sp.Symbol(r"\mathcal{R}_k")
     return Claim(
         id="proposition-1",
-        title="The D_c-shot learner: final skill strength (corrected Eq. 17)",
-        equations=("15", "16", "17", "88", "104"),
         statement=_statement(),
         steps=(
             Step(r"\dot{\vec B}_k", r"-\frac{\eta a_k}{D}\Phi\Phi^T\Big(\vec B_ka_k-\frac{\vec S}{\sqrt{D_c}}\Big)",
@@ -104,14 +111,16 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        section="The extended models",
+        symbolic_check=("for generic features (D_c = 3, d_k = 2) the minimum-norm solution w = P w* has "
+                        "E_X[f^2] = |w|^2 = S R_k (difference cancels to 0) and trace P = d_k; solving "
+                        "Eq. 8 with E_X[f^2] = S R_k against Eq. 104 for E[R_k] gives S d_k/D_c, equal to the statement"),
         assumptions=r"Model Eq.~15 with $e_{k,l}$ satisfying Eq.~16, $d_k<D_c$ samples of skill $k$, small "
                     r"initialisation, $T\to\infty$; expectation over the training samples. For $d_k\ge D_c$ the "
                     r"skill is fitted exactly, $\mathcal{R}_k(\infty)=S$.",
         summary=r"The D$_c$-shot learner's expected final strength grows linearly in $d_k$, "
                 r"$\mathbb{E}[\mathcal{R}_k(\infty)]=Sd_k/D_c$, and saturates at $d_k=D_c$.",
         notes=(PaperNote(
-            title="Eq. 17 applies Eq. 10 where Eq. 8 is needed (SPEC item 8)",
+            title="Erratum: Eq. 17 applies Eq. 10 where Eq. 8 is needed",
             text=r"In Eq.~15, $f(k,\cdot)=\sum_la_kB_{k,l}e_{k,l}$ has components orthogonal to $g_k$, so "
                  r"$\mathcal{L}_k=\tfrac12(S-\mathcal{R}_k)^2$ (Eq.~10) does not hold; at the minimum-norm solution "
                  r"$\mathcal{L}_k=\tfrac S2(S-\mathcal{R}_k)$ exactly. Solving Eq.~10 against Eq.~104 gives the "

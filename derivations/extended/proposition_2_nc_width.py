@@ -17,7 +17,6 @@ from symbolic.symbols import R_inf as R_INF, S, k
 __all__ = ["claim", "R_INF"]
 
 
-
 def _statement() -> sp.Eq:
     return sp.Eq(R_INF, sp.Piecewise((S, k < q), (S * r_q / Nc, sp.Eq(k, q)), (0, True)))
 
@@ -53,15 +52,20 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                      f"alpha={_ALPHA}) on the exact population loss (D -> infinity) for N=1..{_NC * _NS}; "
                      "what remains is the not-yet-converged tail of the slowest skill and init effects, "
                      "both below 1e-4 (tolerance 1e-3)",
-                     details=tuple(details))
+                     details=tuple(details), method="simulation")
 
 
 def claim() -> Claim:
+    """Build Proposition 2 (Eqs. 18-21, 105-111): the N_c model's final strengths, skill by skill.
+
+    Returns
+    -------
+    Claim
+        ``R_k(inf)`` for skills with all, some (``r`` of ``N_c``) or none of their basis functions, with its checks.
+    """
     aa = sp.Symbol("a", real=True)
     return Claim(
         id="proposition-2",
-        title="Proposition 2: emergence with width in the N_c model",
-        equations=("18", "19", "20", "21", "109", "110", "111"),
         statement=_statement(),
         steps=(
             Step("N", (q - 1) * Nc + r_q, r"Eq.~19: $q=\lfloor (N-1)/N_c\rfloor+1$ and $1\le r\le N_c$ "
@@ -76,7 +80,10 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        section="The extended models",
+        symbolic_check=("the k = q branch equals S r/N_c, the sum of SymPy's fixed point a_q B_{q,l} = S/sqrt(N_c) "
+                        "of Eq. 109 over the r functions times N_c^-1/2 (Eqs. 110-111); k = q - 1 gives the same "
+                        "with r = N_c, k = q + 1 gives 0; and Eq. 19's (q-1) N_c + r = N with 1 <= r <= N_c "
+                        "holds for all N <= 40, N_c <= 8"),
         assumptions=r"Model Eq.~18 with $e_{k,l}$ satisfying Eq.~20, $D\to\infty$, $n_s\to\infty$, small "
                     r"initialisation, $T\to\infty$.",
         summary=r"Width emergence: the $N$-th basis function adds $S/N_c$ to skill $q$; each skill needs $N_c$ "
