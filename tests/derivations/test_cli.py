@@ -116,7 +116,7 @@ def test_every_claim_exports_or_says_why(fmt, capsys):
 
 def test_exported_special_functions_evaluate(capsys):
     """Theorem 1's A_N exports to mpmath code; at alpha = 0.6, S = 1, gamma = 0 it is 0.3646
-    (SPEC §10 item 1: 1 / (2 alpha zeta(1 + alpha)))."""
+    (Theorem 1's 1 / (2 alpha zeta(1 + alpha)), not Eq. 327's shortcut 1/2)."""
     assert main(["export", "theorem-1", "--to", "python"]) == 0
     namespace = {}
     exec(capsys.readouterr().out, namespace)

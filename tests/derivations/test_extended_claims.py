@@ -17,9 +17,9 @@ def _wrong(module):
     good = module.claim()
     st = good.statement
     if module is eq_14_calibration:
-        return st.subs(Bc, Bc**2)                                     # the paper's B^2 (item 7)
+        return st.subs(Bc, Bc**2)                                     # the paper's B^2 (Eq. 14 erratum)
     if module is proposition_1_dc_shot:
-        return sp.Eq(st.lhs, paper_eq17())                           # the paper's Eq. 17 (item 8)
+        return sp.Eq(st.lhs, paper_eq17())                           # the paper's Eq. 17 (erratum)
     if module is eq_126_linear_versions:
         return st.subs(Dc, 2 * Dc)                                    # a wrong factor 2
     if module is proposition_2_nc_width:
@@ -30,7 +30,7 @@ def _wrong(module):
         phi, bdot = lemma_2_gradient_span.PHI, lemma_2_gradient_span.BDOT
         return sp.Eq((sp.Identity(Dc) - 2 * phi * (phi.T * phi).I * phi.T) * bdot, sp.ZeroMatrix(Dc, 1))
     if module is appendix_g_width3:
-        return sp.Eq(st.lhs, paper_network_flow(), evaluate=False)  # the paper's Eqs. 120-123 (item 9)
+        return sp.Eq(st.lhs, paper_network_flow(), evaluate=False)  # the paper's Eqs. 120-123 (erratum)
     raise AssertionError(module)
 
 

@@ -41,7 +41,7 @@ def test_a_wrong_factor_is_caught(claim_id, old, new):
 
 
 def test_theorem_4_missing_half_of_the_tail_is_caught():
-    # SPEC §10 item 2: Eq. 240 prints the tail without the 1/2
+    # erratum of the paper: Eq. 240 prints the tail without the 1/2 of Eqs. 236 and 238
     good = get("theorem-4")
     tail = [t for t in sp.Add.make_args(good.statement.rhs) if not t.has(sp.Integral)][0]
     bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, good.statement.rhs + tail))
@@ -50,7 +50,7 @@ def test_theorem_4_missing_half_of_the_tail_is_caught():
 
 
 def test_corollary_5_with_the_papers_sign_is_caught():
-    # SPEC §10 item 3: lambda^(-alpha/(alpha+1)) instead of lambda^(+alpha/(alpha+1))
+    # the sentence after Corollary 5 has lambda^(-alpha/(alpha+1)) where Eqs. 251, 330 have lambda^(+alpha/(alpha+1))
     from derivations.rigorous.corollary_5_compute_constant import lam_C
 
     good = get("corollary-5")
