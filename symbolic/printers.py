@@ -17,6 +17,7 @@ def rate(S, eta):
 from __future__ import annotations
 
 import json
+import keyword
 
 import sympy as sp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
@@ -24,6 +25,7 @@ from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
 from sympy.printing.pycode import MpmathPrinter, PythonCodePrinter
 
 from numeric_check.validation import ArgumentError
+from symbolic.expression_tree import from_tree, to_tree
 from symbolic.symbols import LATEX_NAMES, MEANINGS
 
 __all__ = ["latex", "export", "read_json", "FORMATS"]
@@ -46,7 +48,34 @@ def _arguments(expr: sp.Basic) -> list[sp.Symbol]:
 
 
 def _identifier(symbol: sp.Symbol) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in symbol.name)
+    """A valid identifier in Python and C for ``symbol`` (``lambda`` becomes ``lambda_``)."""
+    name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in symbol.name)
+    if not name or name[0].isdigit():
+        name = "_" + name
+    return name + "_" if keyword.iskeyword(name) or name in _C_RESERVED else name
+
+
+_C_RESERVED = {"double", "int", "float", "return", "if", "else", "for", "while", "char", "long", "short", "const",
+               "static", "struct", "union", "void", "switch", "case", "default", "break", "continue", "do", "goto",
+               "signed", "unsigned", "sizeof", "typedef", "volatile", "register", "extern", "auto", "enum",
+               "inline", "restrict", "exp", "log", "pow", "sqrt", "tgamma", "lgamma"}
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name) or name in _C_RESERVED \
+            or not name.isascii():
+        raise ArgumentError(f"name must be an ASCII identifier that is not a Python or C keyword; got {name!r}")
+    return name
+
+
+def _python_docstring(text: str) -> str:
+    """``text`` safe inside a triple-quoted Python string."""
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _c_comment(text: str) -> str:
+    """``text`` safe inside a C block comment."""
+    return text.replace("*/", "* /").replace("/*", "/ *")
 
 
 def _plain(expr: sp.Basic) -> tuple[sp.Basic, list[sp.Symbol], list[str]]:
@@ -93,12 +122,15 @@ def export(expr: sp.Basic, fmt: str, *, name: str = "formula", description: str 
     """
     if fmt not in FORMATS:
         raise ArgumentError(f"--to must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    name = _check_name(name)
+    if not isinstance(description, str):
+        raise ArgumentError(f"description must be a string; got {type(description).__name__}")
     body, symbols, params = _plain(expr)
     doc = description or str(expr)
     if fmt in _CODE_PRINTERS:
         imports, code = _code(body, fmt, name)
         return (f"# {_HEADER}\n{imports}\n\ndef {name}({', '.join(params)}):\n"
-                f'    """{doc}"""\n    return {code}\n')
+                f'    """{_python_docstring(doc)}"""\n    return {code}\n')
     if fmt == "c":
         try:
             code = sp.ccode(body, standard="C99")
@@ -106,14 +138,16 @@ def export(expr: sp.Basic, fmt: str, *, name: str = "formula", description: str 
             raise ArgumentError(f"--to c cannot express {_unsupported(exc)} in {name}'s formula; use --to python "
                                 "(mpmath), numpy (scipy.special), latex or json") from None
         signature = ", ".join(f"double {p}" for p in params)
-        return (f"/* {_HEADER} */\n#include <math.h>\n\n/* {doc} */\n"
+        return (f"/* {_HEADER} */\n#include <math.h>\n\n/* {_c_comment(doc)} */\n"
                 f"double {name}({signature}) {{\n    return {code};\n}}\n")
     if fmt == "latex":
-        return f"% {_HEADER}\n{latex(expr)}\n"
+        comment = " ".join(doc.split())
+        return f"% {_HEADER}\n% {comment}\n{latex(expr)}\n"
     record = {
         "generator": _HEADER,
         "name": name,
         "description": doc,
+        "tree": to_tree(expr),
         "srepr": sp.srepr(expr),
         "sympy": str(expr),
         "latex": latex(expr),
@@ -129,6 +163,21 @@ def export(expr: sp.Basic, fmt: str, *, name: str = "formula", description: str 
 
 
 def read_json(text: str) -> sp.Basic:
-    """Read back an expression written by ``export(..., "json")`` (symbols keep assumptions)."""
-    record = json.loads(text)
-    return sp.sympify(record["srepr"])
+    """Read back an expression written by ``export(..., "json")`` (symbols keep assumptions).
+
+    Safe for untrusted files: only the record's ``"tree"`` is read, and it is rebuilt from an
+    allow-list of SymPy node types (:mod:`symbolic.expression_tree`); no text is evaluated
+    (``"srepr"`` and ``"sympy"`` are for people to read and are ignored). Anything else is one
+    :class:`ArgumentError` line.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if not isinstance(text, str) or len(text) > 50_000_000:
+        raise ArgumentError("read_json needs the text of a JSON export of at most 50 MB")
+    try:
+        record = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ArgumentError(f"not a JSON export: {str(exc)[:80]}") from None
+    if not isinstance(record, dict) or "tree" not in record:
+        raise ArgumentError("not a JSON export of emergence-laws: no \"tree\" key (re-export with emergence export --to json)")
+    return from_tree(record["tree"])
