@@ -61,7 +61,7 @@ _exprs = st.recursive(_leaves, lambda inner: st.one_of(
 ), max_leaves=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(_exprs)
 def test_every_expression_round_trips_exactly(expr):
     assert from_tree(json.loads(json.dumps(to_tree(expr)))) == expr
