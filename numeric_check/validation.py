@@ -36,6 +36,7 @@ __all__ = [
     "finite",
     "positive",
     "open_interval",
+    "unit_interval",
     "integer",
     "positive_array",
     "writable_path",
@@ -80,6 +81,20 @@ def open_interval(name: str, value, low: float, high: float, *, high_name: str |
     if not low < x < high:
         upper = high_name or f"{high:g}"
         raise ArgumentError(f"{name} must lie in ({low:g}, {upper}), got {value!r}")
+    return x
+
+
+def unit_interval(name: str, value) -> float:
+    """Return ``value`` as a float if ``0 < value <= 1`` (the calibration factor B^2 of Eq. 14).
+
+    Examples
+    --------
+    >>> unit_interval("B2", 1)
+    1.0
+    """
+    x = finite(name, value)
+    if not 0.0 < x <= 1.0:
+        raise ArgumentError(f"{name} must lie in (0, 1], got {value!r}")
     return x
 
 

@@ -19,25 +19,13 @@ import numpy as np
 
 from numeric_check.closed_forms.logistic import strength_fraction
 from numeric_check.simulation.data import skill_probabilities
-from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
+from numeric_check.validation import ArgumentError, integer, open_interval, positive, unit_interval
 
+# unit_interval (the check of the calibration factor B^2) is numeric_check.validation's, offered here
+# too for the callers of the curves.
 __all__ = ["unit_interval", "time_emergence", "data_emergence", "width_emergence", "binomial_average", "DATA_LAWS"]
 
 DATA_LAWS = ("eq17", "linear")
-
-
-def unit_interval(name: str, value) -> float:
-    """Return ``value`` as a float if ``0 < value <= 1`` (the calibration factor B^2).
-
-    Examples
-    --------
-    >>> unit_interval("B2", 1)
-    1.0
-    """
-    x = finite(name, value)
-    if not 0.0 < x <= 1.0:
-        raise ArgumentError(f"{name} must lie in (0, 1], got {value!r}")
-    return x
 
 
 def _skill_frequency(k: int, alpha: float, n_s: int) -> float:

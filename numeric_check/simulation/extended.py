@@ -30,8 +30,7 @@ from functools import cached_property
 import numpy as np
 
 from numeric_check.simulation.data import SparseParity, skill_probabilities
-from numeric_check.closed_forms.emergence import unit_interval
-from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
+from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive, unit_interval
 
 __all__ = [
     "SkillFeatures", "rotation_with_uniform_column", "simulate_calibrated", "CalibratedRun",
