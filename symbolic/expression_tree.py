@@ -50,7 +50,7 @@ _ASSUMPTIONS = {"positive", "negative", "nonnegative", "nonpositive", "real", "i
                 "finite", "zero", "nonzero", "complex", "extended_real", "commutative", "odd", "even", "prime"}
 _KINDS = sorted(_OPERATORS) + sorted(_CONSTANTS) + ["Symbol", "Integer", "Rational", "Float", "UndefinedFunction",
                                                     "Integral", "Sum", "Product", "Piecewise", "Tuple", "Order",
-                                                    "Derivative", "Matrix"]
+                                                    "Derivative", "Matrix", "ZeroMatrix"]
 
 
 def _assumptions(symbol: sp.Symbol) -> dict:
@@ -59,7 +59,9 @@ def _assumptions(symbol: sp.Symbol) -> dict:
 
 def to_tree(expr) -> dict:
     """``expr`` as nested dicts of JSON types (see :func:`from_tree`)."""
-    expr = sp.sympify(expr) if not isinstance(expr, (sp.Basic, sp.MatrixBase)) else expr
+    expr = sp.sympify(expr) if not isinstance(expr, (sp.Basic, sp.MatrixBase, sp.MatrixExpr)) else expr
+    if isinstance(expr, sp.ZeroMatrix):
+        return {"node": "ZeroMatrix", "rows": to_tree(expr.rows), "cols": to_tree(expr.cols)}
     if isinstance(expr, sp.MatrixBase):
         return {"node": "Matrix", "rows": [[to_tree(expr[i, j]) for j in range(expr.cols)] for i in range(expr.rows)]}
     name = type(expr).__name__
@@ -169,6 +171,8 @@ class _Reader:
             return sp.Derivative(sub(node.get("expr")), *[(sub(v), n) for v, n in pairs], evaluate=False)
         if kind == "Tuple":
             return sp.Tuple(*[sub(a) for a in self.items(node.get("args"), "args")])
+        if kind == "ZeroMatrix":
+            return sp.ZeroMatrix(sub(node.get("rows")), sub(node.get("cols")))
         if kind == "Matrix":
             rows = [[sub(x) for x in self.items(row, "a row")] for row in self.items(node.get("rows"), "rows")]
             if len({len(row) for row in rows}) > 1:

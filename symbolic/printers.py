@@ -147,7 +147,7 @@ def export(expr: sp.Basic, fmt: str, *, name: str = "formula", description: str 
         "generator": _HEADER,
         "name": name,
         "description": doc,
-        "tree": to_tree(expr),
+        "tree": _tree(expr, name),
         "srepr": sp.srepr(expr),
         "sympy": str(expr),
         "latex": latex(expr),
@@ -160,6 +160,13 @@ def export(expr: sp.Basic, fmt: str, *, name: str = "formula", description: str 
         },
     }
     return json.dumps(record, indent=2) + "\n"
+
+
+def _tree(expr, name: str) -> dict:
+    try:
+        return to_tree(expr)
+    except ArgumentError as exc:
+        raise ArgumentError(f"--to json cannot express {name}'s formula: {exc}") from None
 
 
 def read_json(text: str) -> sp.Basic:

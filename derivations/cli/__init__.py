@@ -48,17 +48,26 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:         # the reader of stdout went away (``emergence list | head``)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ArgumentError as exc:
         print(f"emergence: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("emergence: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:         # the reader of stdout went away (``emergence list | head``)
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except MemoryError:
+        print("emergence: error: out of memory; use smaller sizes (see the command's --help for its bounds)",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = "".join(f"{name}: " for name in (exc.filename, getattr(exc, "filename2", None)) if name)
+        reason = exc.strerror or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"emergence: error: {where}{reason}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -113,7 +113,7 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
         verdict = "passed" if result.passed else "FAILED"
         out.append("\\emph{Verification} (" + verdict + "). Symbolic ("
                    + ("passed" if result.symbolic else "\\textbf{failed}") + "): "
-                   + claim.symbolic_check.rstrip(".") + "."
+                   + escape(claim.symbolic_check.rstrip(".")) + "."
                    + f" Numeric, by {METHOD_TEXT[ag.method]}: error ${_number(ag.error)}$, "
                    f"tolerance ${_number(ag.tolerance)}$ --- " + escape(ag.reason) + ".\n")
         if ag.details:
