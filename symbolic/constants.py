@@ -45,7 +45,7 @@ __all__ = [
     "A_N", "A_N_eq327", "A_lambda", "A_T", "A_D", "data_bracket",
     "compute_constant", "prop7_asymptotic", "A_infinity_small_r",
     "normalisation", "tail_probability", "nstr",
-    "EXPONENTS", "exponent", "validate_parameters",
+    "EXPONENTS", "exponent", "validate_parameters", "ALPHA_RANGE", "S_RANGE", "R_OVER_S_RANGE",
 ]
 
 MIN_DPS = 5
@@ -72,12 +72,30 @@ def _mpf(name: str, value, check) -> mpmath.mpf:
     return mpmath.mpf(str(value) if not isinstance(value, str) else value.strip())
 
 
+#: Parameter ranges inside which every constant is computed in seconds at 15 digits (measured:
+#: at most 5 s on a 2-core machine; outside them the quadratures and root searches of App. J's
+#: integrals slow down without bound or fail, e.g. alpha = 1e-4 takes 67 s and alpha = 1e-9 hangs).
+ALPHA_RANGE = (1e-3, 100.0)
+S_RANGE = (1e-6, 1e6)
+R_OVER_S_RANGE = (1e-100, 0.9)      # compute_constant only: its minimiser needs r well below S
+
+
+def _in_range(name: str, value, low, high) -> None:
+    if not mpmath.mpf(repr(low)) <= value <= mpmath.mpf(repr(high)):
+        raise ArgumentError(f"{name} must lie in [{low:g}, {high:g}] (the range where the constants are computed "
+                            f"reliably), got {mpmath.nstr(value, 15)}")
+
+
 def _alpha(value):
-    return _mpf("alpha", value, positive)
+    a = _mpf("alpha", value, positive)
+    _in_range("alpha", a, *ALPHA_RANGE)
+    return a
 
 
 def _S(value):
-    return _mpf("S", value, positive)
+    S = _mpf("S", value, positive)
+    _in_range("S", S, *S_RANGE)
+    return S
 
 
 def _r(value, S):
@@ -107,7 +125,8 @@ def validate_parameters(*, alpha, S, r, eta, dps: int = 15) -> int:
     dps = _dps(dps)
     with mpmath.workdps(dps + _GUARD):
         _alpha(alpha)
-        _r(r, _S(S))
+        S = _S(S)
+        _in_range("r/S", _r(r, S) / S, *R_OVER_S_RANGE)
         _eta(eta)
     return dps
 
@@ -404,6 +423,7 @@ def compute_constant(*, alpha, S, r, eta, dps: int = 15) -> ComputeConstant:
     with mpmath.workdps(dps + _GUARD):
         alpha, S = _alpha(alpha), _S(S)
         r, eta = _r(r, S), _eta(eta)
+        _in_range("r/S", r / S, *R_OVER_S_RANGE)
         zeta = mpmath.zeta(alpha + 1)
         with mpmath.workdps(20):   # coarse bracket, a factor sqrt(10) wide
             grid = [mpmath.mpf(10) ** (e / mpmath.mpf(2)) for e in range(-8, 13)]

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["add_parser", "run", "constants_table"]
+from numeric_check.validation import ArgumentError
+
+__all__ = ["add_parser", "run", "constants_table", "MAX_CLI_DPS"]
+
+#: The command's precision limit: every constant within 30 s (the API goes to 1000 digits).
+MAX_CLI_DPS = 100
 
 
 def constants_table(*, alpha: str, S: str, r: str, eta: str, dps: int = 15) -> dict:
@@ -19,6 +24,8 @@ def constants_table(*, alpha: str, S: str, r: str, eta: str, dps: int = 15) -> d
     """
     from symbolic import constants as c
 
+    if not isinstance(dps, int) or not 5 <= dps <= MAX_CLI_DPS:
+        raise ArgumentError(f"--dps must be an integer in [5, {MAX_CLI_DPS}], got {dps!r}")
     dps = c.validate_parameters(alpha=alpha, S=S, r=r, eta=eta, dps=dps)  # before any slow work
     out = {"alpha": alpha, "S": S, "r": r, "eta": eta, "dps": dps}
     out["exponents"] = {key: c.nstr(c.exponent(key, alpha=alpha, dps=dps), dps) for key in c.EXPONENTS}
@@ -34,7 +41,13 @@ def constants_table(*, alpha: str, S: str, r: str, eta: str, dps: int = 15) -> d
 
 
 def run(args) -> int:
-    table = constants_table(alpha=args.alpha, S=args.S, r=args.r, eta=args.eta, dps=args.dps)
+    try:
+        table = constants_table(alpha=args.alpha, S=args.S, r=args.r, eta=args.eta, dps=args.dps)
+    except (ArithmeticError, ValueError) as exc:
+        if isinstance(exc, ArgumentError):
+            raise
+        raise ArgumentError(f"the constants could not be computed at these parameters "
+                            f"({str(exc).splitlines()[0][:120]})") from None
     if args.json:
         print(json.dumps(table, indent=2))
     else:
@@ -48,10 +61,11 @@ def run(args) -> int:
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("constants", help="scaling-law exponents and prefactors to any precision")
-    p.add_argument("--alpha", required=True, help="data exponent alpha > 0")
-    p.add_argument("--S", required=True, help="target scale S > 0")
-    p.add_argument("--r", required=True, help="initial skill strength, 0 < r < S")
+    p.add_argument("--alpha", required=True, help="data exponent, 0.001 <= alpha <= 100")
+    p.add_argument("--S", required=True, help="target scale, 1e-6 <= S <= 1e6")
+    p.add_argument("--r", required=True, help="initial skill strength, 1e-100 <= r/S <= 0.9")
     p.add_argument("--eta", required=True, help="learning rate eta > 0")
-    p.add_argument("--dps", type=int, default=15, help="significant digits, 5..1000 (default 15)")
+    p.add_argument("--dps", type=int, default=15,
+                   help=f"significant digits, 5..{MAX_CLI_DPS} (default 15; 100 digits take about 10 s)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+import time
 
 import mpmath
 import pytest
@@ -61,3 +62,31 @@ def test_bad_input_in_a_real_process():
                            "--r", "2", "--eta", "1"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr == "emergence: error: r must lie in (0, S) = (0, 1.0), got '2'\n"
+
+
+@pytest.mark.parametrize("args, word", [
+    (["--alpha", "1e-9"], "alpha must lie in [0.001, 100]"),
+    (["--alpha", "1e6"], "alpha must lie in [0.001, 100]"),
+    (["--S", "1e200"], "S must lie in [1e-06, 1e+06]"),
+    (["--r", "0.999999999999"], "r/S must lie in [1e-100, 0.9]"),
+    (["--dps", "1000"], "--dps must be an integer in [5, 100]"),
+])
+def test_outside_the_supported_range_is_refused_at_once(args, word, capsys):
+    # these used to hang in quadrature (alpha = 1e-9: killed after 180 s) or raise a traceback
+    base = {"--alpha": "0.6", "--S": "1", "--r": "0.01", "--eta": "1"}
+    base.update(dict(zip(args[::2], args[1::2])))
+    argv = ["constants"] + [x for kv in base.items() for x in kv]
+    start = time.perf_counter()
+    assert main(argv) == 2
+    assert time.perf_counter() - start < 5          # refused before any quadrature
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and word in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alpha", ["0.001", "100"])
+def test_both_ends_of_the_alpha_range_answer(alpha, capsys):
+    # measured 2.3 s and 2.4 s (alpha = 120 already fails the root search of Cor. 5); finite, positive constants at both ends of the documented range
+    assert main(["constants", "--alpha", alpha, "--S", "1", "--r", "0.01", "--eta", "1", "--json"]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert all(0 < float(table[key]) < 10 for key in ("A_T", "A_D", "A_N", "A_C", "lambda_star"))
