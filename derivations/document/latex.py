@@ -14,6 +14,7 @@ import sympy as sp
 
 import derivations
 from derivations.claim import CheckResult, Claim, run_checks
+from derivations.document.display import display
 from derivations.document.figures import figure_sets
 from derivations.document.notes import notes_latex
 from derivations.document.typeset import escape, number as _number
@@ -55,14 +56,9 @@ numeric one with its measured error, its tolerance and the reason for that toler
 \tableofcontents
 """
 
-_MAX_INLINE = 260
-
-
 def _math(expr) -> str:
-    body = expr if isinstance(expr, str) else latex(expr)
-    if len(body) > _MAX_INLINE:
-        return "\\[\\resizebox{\\linewidth}{!}{$\\displaystyle " + body + "$}\\]\n"
-    return "\\[" + body + "\\]\n"
+    """A displayed formula: a SymPy relation or expression, or a LaTeX string (never shrunk)."""
+    return display(None, expr)
 
 
 def _statement(claim: Claim) -> str:
@@ -103,10 +99,7 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     if claim.steps:
         out.append("\\emph{Derivation.}\n\\begin{enumerate}\n")
         for step in claim.steps:
-            lhs = step.lhs if isinstance(step.lhs, str) else latex(step.lhs)
-            rhs = step.rhs if isinstance(step.rhs, str) else latex(step.rhs)
-            eq = f"{lhs} = {rhs}" if lhs else rhs
-            out.append(f"\\item {step.because}\n" + _math(eq))
+            out.append(f"\\item {step.because}\n" + display(step.lhs if step.lhs != "" else None, step.rhs))
         out.append("\\end{enumerate}\n")
     if result is not None:
         ag = result.agreement

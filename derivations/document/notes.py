@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from derivations.claim import Claim
+from derivations.document.display import display
 from derivations.document.typeset import escape, number
 from symbolic.printers import latex
 
@@ -27,7 +28,7 @@ class _Style:
     heading: str                      # the section heading
     note: Callable[[str, str], str]   # (title, claim id) -> the note's heading
     text: Callable[[str], str]        # a LaTeX paragraph in the target format
-    display: Callable[[str], str]     # displayed maths (LaTeX source) in the target format
+    display: Callable[[object], str]  # displayed maths (a SymPy object) in the target format
     inline: Callable[[str], str]      # inline maths
 
 
@@ -44,7 +45,7 @@ _LATEX = _Style(
     heading="\\section{Notes on the paper}\n" + _INTRO + "\n",
     note=lambda title, claim_id: f"\\paragraph{{{escape(title)}}} (claim \\texttt{{{claim_id}}}) ",
     text=lambda text: text,
-    display=lambda body: "\\[" + body + "\\]\n",
+    display=lambda expr: display(None, expr),
     inline=lambda body: f"${body}$",
 )
 
@@ -53,7 +54,7 @@ _MARKDOWN = _Style(
              + _INTRO + "\n"),
     note=lambda title, claim_id: f"\n## {_markdown_text(title)}\n\nClaim `{claim_id}`. ",
     text=_markdown_text,
-    display=lambda body: "\n$$" + body + "$$\n\n",
+    display=lambda expr: "\n$$" + latex(expr) + "$$\n\n",
     inline=lambda body: f"${body}$",
 )
 
@@ -66,9 +67,9 @@ def _notes(selected: Iterable[Claim], style: _Style) -> str:
     for claim, note in notes:
         out.append(style.note(note.title, claim.id) + style.text(note.text) + "\n")
         if note.paper is not None:
-            out.append("Paper: " + style.display(latex(note.paper)))
+            out.append("Paper: " + style.display(note.paper))
         if note.exact is not None:
-            out.append("Derived: " + style.display(latex(note.exact)))
+            out.append("Derived: " + style.display(note.exact))
         if note.relative_difference is not None:
             out.append(f"Relative difference: {style.inline(number(note.relative_difference))}.\n")
     return "".join(out)
