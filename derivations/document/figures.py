@@ -13,7 +13,7 @@ from typing import Callable
 
 from numeric_check.validation import ArgumentError
 
-__all__ = ["Figure", "FigureSet", "FIGURE_MODULES", "figure_sets", "get_figure_set", "save"]
+__all__ = ["Figure", "FigureSet", "FIGURE_MODULES", "TEXT_WIDTH_IN", "MIN_FONT_PT", "figure_sets", "get_figure_set", "save"]
 
 #: The figure-set modules, in the order of the document.
 FIGURE_MODULES = (
@@ -23,13 +23,24 @@ FIGURE_MODULES = (
 )
 
 
+#: The document's text width in inches (16.6 cm: 11 pt article, 2.2 cm margins). A figure is
+#: drawn at most this wide and included at its natural size, so what is drawn at 8 pt prints
+#: at 8 pt.
+TEXT_WIDTH_IN = 16.6 / 2.54
+#: The smallest font (points) of any text in a figure, as printed.
+MIN_FONT_PT = 7.5
+
+
 @dataclass(frozen=True)
 class Figure:
-    """One figure: its PDF (for LaTeX) and PNG (for reading) and a caption (LaTeX)."""
+    """One figure: its PDF (for LaTeX) and PNG (for reading), a caption (LaTeX), its width in
+    inches and the smallest font it uses (points, at that width)."""
 
     pdf: Path
     png: Path
     caption: str
+    width_in: float = TEXT_WIDTH_IN
+    min_font_pt: float = MIN_FONT_PT
 
 
 @dataclass(frozen=True)
@@ -41,12 +52,34 @@ class FigureSet:
     make: Callable[[Path], list[Figure]]
 
 
+#: Matplotlib settings every figure is drawn with: sizes in points as printed (figures are
+#: drawn at the width they are shown).
+FIGURE_STYLE = {
+    "font.size": 8.5, "axes.titlesize": 8.5, "axes.labelsize": 8.5, "legend.fontsize": 7.5,
+    "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.handlelength": 1.6, "legend.borderaxespad": 0.3,
+    "legend.labelspacing": 0.3, "lines.linewidth": 1.2, "figure.dpi": 100,
+}
+
+
+def _styled(make: Callable[[Path], list[Figure]]) -> Callable[[Path], list[Figure]]:
+    def styled_make(folder: Path) -> list[Figure]:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context(FIGURE_STYLE):
+            return make(folder)
+
+    return styled_make
+
+
 def figure_sets() -> dict[str, FigureSet]:
-    """All figure sets, by name."""
+    """All figure sets, by name (each drawn with :data:`FIGURE_STYLE`)."""
     found = {}
     for name in FIGURE_MODULES:
         fig_set = importlib.import_module(name).figure_set()
-        found[fig_set.name] = fig_set
+        found[fig_set.name] = FigureSet(fig_set.name, fig_set.section, _styled(fig_set.make))
     return found
 
 
@@ -57,20 +90,54 @@ def get_figure_set(name: str) -> FigureSet:
     return sets[name]
 
 
+def _fit_to_text(fig) -> float:
+    """Shrink ``fig`` to the text width (fonts keep their point sizes), raise every font to at
+    least :data:`MIN_FONT_PT`, lay it out again; return the smallest font."""
+    import warnings
+
+    from matplotlib.text import Text
+
+    width, height = fig.get_size_inches()
+    if width > TEXT_WIDTH_IN:
+        fig.set_size_inches(TEXT_WIDTH_IN, height * max(TEXT_WIDTH_IN / width, 0.8))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                for label in (tick.label1, tick.label2):
+                    if label.get_fontsize() < MIN_FONT_PT:
+                        ax.tick_params(axis="x" if axis is ax.xaxis else "y", which="both", labelsize=MIN_FONT_PT)
+                        break
+    texts = [text for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
+    for text in texts:
+        if text.get_fontsize() < MIN_FONT_PT:
+            text.set_fontsize(MIN_FONT_PT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # "tight_layout not applied" on crowded panels
+        fig.tight_layout()
+    return min((text.get_fontsize() for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()),
+               default=MIN_FONT_PT)
+
+
 def save(fig, folder: Path, stem: str, caption: str) -> Figure:
-    """Save a matplotlib figure as ``stem.pdf`` and ``stem.png`` in ``folder`` (atomically)."""
+    """Save a matplotlib figure as ``stem.pdf`` and ``stem.png`` in ``folder`` (atomically),
+    drawn at most :data:`TEXT_WIDTH_IN` wide with no font below :data:`MIN_FONT_PT`."""
     import io
+    import re
 
     import matplotlib.pyplot as plt
 
     from numeric_check.validation import atomic_write_bytes
 
     folder = Path(folder)
-    paths = {}
+    min_font = _fit_to_text(fig)
+    paths, width = {}, TEXT_WIDTH_IN
     for ext, dpi in (("pdf", None), ("png", 130)):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=ext, dpi=dpi, bbox_inches="tight")
+        fig.savefig(buffer, format=ext, dpi=dpi, bbox_inches="tight", pad_inches=0.02)
         paths[ext] = folder / f"{stem}.{ext}"
         atomic_write_bytes(paths[ext], buffer.getvalue(), name="figure")
+        if ext == "pdf":
+            box = re.search(rb"/MediaBox \[ *[-0-9.]+ +[-0-9.]+ +([-0-9.]+) +[-0-9.]+ *\]", buffer.getvalue())
+            width = float(box.group(1)) / 72 if box else TEXT_WIDTH_IN
     plt.close(fig)
-    return Figure(pdf=paths["pdf"], png=paths["png"], caption=caption)
+    return Figure(pdf=paths["pdf"], png=paths["png"], caption=caption, width_in=width, min_font_pt=min_font)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,7 +16,7 @@ import sympy as sp
 import derivations
 from derivations.claim import CheckResult, Claim, run_checks
 from derivations.document.display import display
-from derivations.document.figures import figure_sets
+from derivations.document.figures import TEXT_WIDTH_IN, figure_sets
 from derivations.document.notes import notes_latex
 from derivations.document.typeset import escape, number as _number
 from derivations.registry import SECTIONS, claims
@@ -23,7 +24,7 @@ from numeric_check.validation import ArgumentError
 from symbolic.printers import latex
 from symbolic.symbols import GLOSSARY
 
-__all__ = ["build_document", "compile_pdf", "find_pdflatex", "claim_latex", "escape"]
+__all__ = ["build_document", "compile_pdf", "find_pdflatex", "needs_rerun", "claim_latex", "caption_text", "escape"]
 
 log = logging.getLogger("emergence.latex")
 
@@ -117,13 +118,40 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     return "".join(out)
 
 
+_PAPER_FIGURE = re.compile(r"^(Figs?\.~?\s*[0-9][0-9, \-–]*)(?:\s+reproduced)?(\s+at reduced scale)?\s*:\s*")
+
+
+def caption_text(caption: str) -> str:
+    """A caption whose first words name the paper's figure ("Fig.~2: ...") reads instead
+    "... (reproduces the paper's Fig.~2)", so the document's own figure numbers stay apart.
+
+    Examples
+    --------
+    >>> caption_text("Fig.~2: scaling laws.")
+    "Scaling laws (reproduces the paper's Fig.~2)."
+    >>> caption_text("Fig.~4 reproduced at reduced scale: one block.")
+    "One block (reproduces the paper's Fig.~4 at reduced scale)."
+    """
+    match = _PAPER_FIGURE.match(caption)
+    if not match:
+        return caption
+    rest = caption[match.end():]
+    first, _, more = rest.partition(". ")
+    first = first[:1].upper() + first[1:]
+    tail = f" (reproduces the paper's {match.group(1).strip()}{match.group(2) or ''})"
+    if more:
+        return f"{first}{tail}. {more}"
+    return f"{first.rstrip('.')}{tail}."
+
+
 def _figures_latex(figures, tex_dir: Path) -> str:
     out = []
     for fig in figures:
         rel = os.path.relpath(fig.pdf, tex_dir).replace(os.sep, "/")
+        width = f"{min(fig.width_in, TEXT_WIDTH_IN):.3f}in"          # natural size: fonts print as drawn
         out.append("\\begin{figure}[htbp]\\centering\n"
-                   f"\\includegraphics[width=0.95\\linewidth]{{{rel}}}\n"
-                   f"\\caption{{{fig.caption}}}\n\\end{{figure}}\n")
+                   f"\\includegraphics[width={width}]{{{rel}}}\n"
+                   f"\\caption{{{caption_text(fig.caption)}}}\n\\end{{figure}}\n")
     return "".join(out)
 
 
@@ -184,8 +212,9 @@ def find_pdflatex() -> str | None:
     return shutil.which("pdflatex")
 
 
-def compile_pdf(tex_path: Path) -> Path:
-    """Compile ``tex_path`` with pdflatex (twice, for the contents); return the PDF's path.
+def compile_pdf(tex_path: Path, *, max_passes: int = 5) -> Path:
+    """Compile ``tex_path`` with pdflatex until its log no longer asks for a rerun (contents
+    and cross-references settled; at most ``max_passes``); return the PDF's path.
 
     The PDF appears beside the .tex file only once compilation succeeded.
     """
@@ -194,14 +223,33 @@ def compile_pdf(tex_path: Path) -> Path:
         raise ArgumentError("--pdf needs pdflatex on PATH; it was not found")
     tex_path = Path(tex_path).resolve()
     with tempfile.TemporaryDirectory() as build:
-        for _ in range(2):
+        log_path = Path(build) / tex_path.with_suffix(".log").name
+        for _ in range(max_passes):
             proc = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", f"-output-directory={build}",
                                    tex_path.name], cwd=tex_path.parent, capture_output=True, text=True)
             if proc.returncode != 0:
                 tail = "\n".join(proc.stdout.splitlines()[-25:])
                 raise RuntimeError(f"pdflatex failed on {tex_path}:\n{tail}")
+            if not needs_rerun(log_path.read_text(errors="replace")):
+                break
+        else:
+            raise RuntimeError(f"pdflatex still asks for a rerun after {max_passes} passes on {tex_path}")
         pdf = tex_path.with_suffix(".pdf")
         tmp = pdf.with_name(f".{pdf.name}.tmp")
         shutil.copyfile(Path(build) / pdf.name, tmp)
+        shutil.copyfile(log_path, tex_path.with_suffix(".log"))
         os.replace(tmp, pdf)
     return pdf
+
+
+def needs_rerun(log: str) -> bool:
+    """Whether a pdflatex log asks for another pass (labels, contents, longtable widths).
+
+    Examples
+    --------
+    >>> needs_rerun("LaTeX Warning: Label(s) may have changed. Rerun to get cross-references right.")
+    True
+    >>> needs_rerun("Output written on x.pdf (3 pages).")
+    False
+    """
+    return bool(re.search(r"Rerun to get|Rerun LaTeX|may have changed\. Rerun|Table widths have changed", log))

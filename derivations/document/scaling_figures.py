@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from derivations.document.figures import FigureSet, save
+from derivations.document.figures import TEXT_WIDTH_IN, FigureSet, save
 from numeric_check.closed_forms import curves
 from symbolic import constants
 
@@ -39,29 +39,35 @@ def _fig2(folder: Path):
 
     n_s, S, r, eta = 10**5, 1.0, 0.01, 1.0
     T, D, N = np.arange(1, 10_000.0), np.arange(1, 1000.0), np.arange(1, 100.0)
-    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.0))
+    fig, axes = plt.subplots(1, 3, figsize=(TEXT_WIDTH_IN, 2.75))
     for a, color in zip(_ALPHAS, _colors(3)):
         A_T = float(constants.A_T(alpha=a, S=S, r=r, eta=eta))
         A_D = float(constants.A_D(alpha=a, S=S, r=r))
         A_N = float(constants.A_N(alpha=a, S=S))
         s = a / (a + 1)
-        axes[0].loglog(T, curves.time_curve(T, alpha=a, S=S, r=r, eta=eta, n_s=n_s), color=color, label=rf"model, $\alpha={a}$")
-        axes[0].loglog(T, A_T * T**-s, ":", color=color, lw=2, label=rf"$A_T={A_T:.4f}$")
-        axes[1].loglog(D, curves.data_curve(D, alpha=a, S=S, r=r, n_s=n_s), color=color, label=rf"model, $\alpha={a}$")
-        axes[1].loglog(D, A_D * D**-s, ":", color=color, lw=2, label=rf"$A_D={A_D:.4f}$")
-        axes[2].loglog(N, curves.parameter_curve(N, alpha=a, S=S, n_s=n_s), color=color, label=rf"model, $\alpha={a}$")
-        axes[2].loglog(N, A_N * N**-a, ":", color=color, lw=2, label=rf"$A_N={A_N:.4f}$ (Thm. 1)")
-        axes[2].loglog(N, S**2 / 2 * N**-a, "--", color="0.6", lw=1, label="Eq. 327, $S^2/2$" if a == _ALPHAS[-1] else None)
-    titles = (r"(a) time: $D,N\to\infty$, $\mathcal{L}=A_TT^{-\alpha/(\alpha+1)}$",
-              r"(b) data: $N,T\to\infty$, $\mathcal{L}=A_DD^{-\alpha/(\alpha+1)}$",
-              r"(c) parameters: $T,D\to\infty$, $\mathcal{L}=A_NN^{-\alpha}$")
+        axes[0].loglog(T, curves.time_curve(T, alpha=a, S=S, r=r, eta=eta, n_s=n_s), color=color,
+                       label=rf"$\alpha={a}$")
+        axes[0].loglog(T, A_T * T**-s, ":", color=color, lw=2, label=rf"$A_T={A_T:.3f}$")
+        axes[1].loglog(D, curves.data_curve(D, alpha=a, S=S, r=r, n_s=n_s), color=color)
+        axes[1].loglog(D, A_D * D**-s, ":", color=color, lw=2, label=rf"$A_D={A_D:.3f}$")
+        axes[2].loglog(N, curves.parameter_curve(N, alpha=a, S=S, n_s=n_s), color=color)
+        axes[2].loglog(N, A_N * N**-a, ":", color=color, lw=2, label=rf"$A_N={A_N:.3f}$")
+        axes[2].loglog(N, S**2 / 2 * N**-a, "--", color="0.6", lw=1, label="Eq. 327" if a == _ALPHAS[-1] else None)
+    titles = ("(a) time, $D,N\\to\\infty$\n" r"$\mathcal{L}=A_TT^{-\alpha/(\alpha+1)}$",
+              "(b) data, $N,T\\to\\infty$\n" r"$\mathcal{L}=A_DD^{-\alpha/(\alpha+1)}$",
+              "(c) parameters, $T,D\\to\\infty$\n" r"$\mathcal{L}=A_NN^{-\alpha}$")
     for ax, title, xlabel in zip(axes, titles, ("training time $T$", "training samples $D$", "model size $N$")):
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel(r"loss $\mathcal{L}$")
-        ax.legend(fontsize=7, ncol=1)
         ax.grid(True, which="major", alpha=0.3)
+        handles, labels = ax.get_legend_handles_labels()
+        keep = [i for i, text in enumerate(labels) if text.startswith(("$A", "Eq"))]
+        ax.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="lower left")
+    axes[0].set_ylabel(r"loss $\mathcal{L}$")
+    handles, labels = axes[0].get_legend_handles_labels()
     fig.tight_layout()
+    fig.legend(handles[0::2], labels[0::2], loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0),
+               title="solid: exact loss; dotted: power law with the prefactor computed here")
     return save(fig, folder, "scaling_fig2", r"Fig.~2: scaling laws of the multilinear model ($n_s=10^5$, $S=1$, $r=0.01$, "
                 r"$\eta=1$). Solid: exact loss (Eqs.~319, 274, 325); dotted: power laws with the prefactors computed here "
                 r"($A_T$ Eq.~321, $A_D$ Eq.~302 with $(S-r)^2$, $A_N$ Theorem~1); grey dashed: the paper's $A_N=S^2/2$ (Eq.~327).")
@@ -72,7 +78,7 @@ def _fig3(folder: Path):
 
     n_s, S, r, eta = 5 * 10**4, 5.0, 0.01, 1.0
     T = np.geomspace(10.0, 1e8, 1000)
-    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.2), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(TEXT_WIDTH_IN, 2.6), sharey=True)
     colors = _colors(len(_FIG3_N))
     for ax, a in zip(axes, _ALPHAS):
         for n, color in zip(_FIG3_N, colors):
@@ -82,13 +88,14 @@ def _fig3(folder: Path):
         A_C = float(comp.A_C)
         C = np.geomspace(1e2, 1e12, 50)
         ax.loglog(C, A_C * C ** (-a / (a + 2)), "k:", lw=2, label=r"$A_CC^{-\alpha/(\alpha+2)}$")
-        ax.set_title(rf"$\alpha={a}$, $A_C={A_C:.3f}$, $\lambda^*={float(comp.lambda_star):.3f}$", fontsize=10)
+        ax.set_title(rf"$\alpha={a}$: $A_C={A_C:.3f}$, $\lambda^*={float(comp.lambda_star):.3f}$")
         ax.set_xlabel(r"compute $C=TN$")
         ax.set_ylim(1e-3, 20)
         ax.grid(True, which="major", alpha=0.3)
     axes[0].set_ylabel(r"loss $\mathcal{L}$")
-    axes[-1].legend(fontsize=6.5, ncol=2, loc="lower left")
+    handles, labels = axes[-1].get_legend_handles_labels()
     fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", ncol=7, bbox_to_anchor=(0.5, 0.0), columnspacing=1.0)
     return save(fig, folder, "scaling_fig3", r"Fig.~3: compute-optimal law ($n_s=5\times10^4$, $S=5$, $r=0.01$, $\eta=1$, "
                 r"$T\in[10,10^8]$ as in the authors' code). Solid: exact loss Eq.~328 (tail with $S^2/2$) for twelve $N$; "
                 r"dotted: $A_CC^{-\alpha/(\alpha+2)}$ with $A_C$ of Corollary~5 minimised numerically. For $\alpha=0.3$ the "
@@ -100,7 +107,7 @@ def _fig7(folder: Path):
 
     n_s, S, r, eta = 50_000, 5.0, 0.01, 1.0
     T = np.geomspace(1.0, 1e3, 200)
-    fig, ax = plt.subplots(figsize=(6.2, 4.4))
+    fig, ax = plt.subplots(figsize=(0.7 * TEXT_WIDTH_IN, 3.2))
     for a, color in zip((0.1, 0.3, 0.5, 0.7), _colors(4)):
         s = a / (a + 1)
         L = curves.time_curve(T, alpha=a, S=S, r=r, eta=eta, n_s=n_s)
@@ -117,7 +124,7 @@ def _fig7(folder: Path):
     ax.set_xlabel("training time $T$")
     ax.set_ylabel(r"loss $\mathcal{L}$")
     ax.set_ylim(0.3, 15)
-    ax.legend(fontsize=7.5)
+    ax.legend()
     ax.grid(True, which="major", alpha=0.3)
     fig.tight_layout()
     return save(fig, folder, "scaling_fig7", r"Fig.~7: time law at finite $N=n_s=5\times10^4$ ($S=5$, $r=0.01$, $\eta=1$). "
