@@ -19,7 +19,7 @@ from derivations.document.display import display
 from derivations.document.figures import TEXT_WIDTH_IN, figure_sets
 from derivations.document.notes import notes_latex
 from derivations.document.typeset import escape, number as _number
-from derivations.registry import SECTIONS, claims
+from derivations.registry import REGISTRY, SECTIONS, claims
 from numeric_check.validation import ArgumentError
 from symbolic.printers import latex
 from symbolic.symbols import GLOSSARY
@@ -90,7 +90,8 @@ def methods_sentence(results: list[CheckResult]) -> str:
 
 def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     """The subsection of one claim."""
-    out = [f"\\subsection{{{escape(claim.title)}}}\\label{{claim:{claim.id}}}\n",
+    title = REGISTRY[claim.id].latex_title if claim.id in REGISTRY else escape(claim.title)
+    out = [f"\\subsection{{{title}}}\\label{{claim:{claim.id}}}\n",
            f"\\textbf{{Claim \\texttt{{{claim.id}}}}} (paper: Eq.~{', '.join(claim.equations)}).\n\n"]
     if claim.summary:
         out.append(claim.summary + "\n\n")
