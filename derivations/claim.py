@@ -36,11 +36,13 @@ METHODS = ("simulation", "exact sum", "quadrature", "network run")
 
 @dataclass(frozen=True)
 class Step:
-    """One derivation step: ``lhs = rhs`` (maths), ``because`` (words, may hold LaTeX $...$)."""
+    """One derivation step: ``lhs relation rhs`` (maths; the relation is ``=`` unless given, as
+    LaTeX, e.g. ``"<"`` or ``r"\propto"``), ``because`` (words, may hold LaTeX $...$)."""
 
     lhs: sp.Basic | str
     rhs: sp.Basic | str
     because: str
+    relation: str = "="
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     if claim.steps:
         out.append("\\emph{Derivation.}\n\\begin{enumerate}\n")
         for step in claim.steps:
-            out.append(f"\\item {step.because}\n" + display(step.lhs if step.lhs != "" else None, step.rhs))
+            out.append(f"\\item {step.because}\n" + display(step.lhs if step.lhs != "" else None, step.rhs, step.relation))
         out.append("\\end{enumerate}\n")
     if result is not None:
         ag = result.agreement

@@ -24,7 +24,7 @@ def _pieces(claim):
     yield "statement", "".join(display(None, s) for s in claim.statement) \
         if isinstance(claim.statement, (list, tuple)) else display(None, claim.statement)
     for i, step in enumerate(claim.steps, 1):
-        yield f"step {i}", step.because + "\n" + display(step.lhs if step.lhs != "" else None, step.rhs)
+        yield f"step {i}", step.because + "\n" + display(step.lhs if step.lhs != "" else None, step.rhs, step.relation)
 
 
 @pytest.mark.parametrize("claim_id", list(REGISTRY))
