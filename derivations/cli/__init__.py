@@ -22,11 +22,29 @@ SUBCOMMANDS = (listing, check, latex, notes, export, figures, constants, curve, 
 log = logging.getLogger("emergence")
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit 2)."""
+    """argparse with one-line errors (exit 2), where a token that reads as a number is a value.
+
+    Plain argparse takes only ``-1`` and ``-.5`` for negative numbers, so ``--eta -inf`` or
+    ``--x-min -1e3`` failed with "expected one argument"; here every token that ``float``
+    accepts (``-inf``, ``-nan``, ``-1e3``) is a value, so its option can check its range.
+    """
 
     def error(self, message):  # noqa: D401 - argparse API
         self.exit(2, f"emergence: error: {message}\n")
+
+    def _parse_optional(self, arg_string):
+        if arg_string.startswith("-") and arg_string not in self._option_string_actions and _is_number(arg_string):
+            return None
+        return super()._parse_optional(arg_string)
 
 
 def build_parser() -> argparse.ArgumentParser:
