@@ -73,6 +73,7 @@ _END_RATIO = 1.1        # closed-form tails only where N >= 1.1 K (see _series_t
 _TABLE = 1 << 22         # largest table of P_s(k) built for the middle band
 _MAX_SKILLS = 2**53      # k must be exact in float64
 _MAX_S = 1e150           # S**2 / 2 must be finite
+_MAX_POINTS = 10**7      # grid points of one call (memory: a few float64 arrays of that size)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -92,6 +93,22 @@ def _parameters(*, alpha, S=None, r=None, eta=None, n_s):
     return out
 
 
+def _points(name: str, size: int) -> None:
+    if size > _MAX_POINTS:
+        raise ArgumentError(f"{name} must have at most {_MAX_POINTS:.0e} points (memory), got {size}")
+
+
+def _grid(T, N) -> tuple[np.ndarray, np.ndarray]:
+    """``T`` and ``N`` broadcast together, or one line saying that their shapes do not."""
+    try:
+        shape = np.broadcast_shapes(T.shape, N.shape)
+    except ValueError:
+        raise ArgumentError(f"T and N must have the same length (or one of them a single value); "
+                            f"got shapes {T.shape} and {N.shape}") from None
+    _points("T and N", math.prod(shape))
+    return np.broadcast_arrays(T, N)
+
+
 def _counts(name: str, values, *, minimum: int, maximum: int | None = None,
             maximum_name: str | None = None) -> np.ndarray:
     """Return ``values`` as a float64 array of integers in ``[minimum, maximum]``."""
@@ -103,6 +120,7 @@ def _counts(name: str, values, *, minimum: int, maximum: int | None = None,
         raise ArgumentError(f"{name} must contain only {allowed}") from None
     if arr.size == 0:
         raise ArgumentError(f"{name} must not be empty")
+    _points(name, arr.size)
     with np.errstate(invalid="ignore"):
         good = np.isfinite(arr) & (arr == np.floor(arr)) & (arr >= minimum)
         if maximum is not None:
@@ -464,9 +482,10 @@ def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
     Parameters
     ----------
     T : array_like
-        Training times (gradient-flow units), finite and ``> 0``.
+        Training times (gradient-flow units), finite and ``> 0``; at most ``10**7``.
     N : array_like
-        Model sizes, integers in ``[1, n_s]``; broadcast against ``T``.
+        Model sizes, integers in ``[1, n_s]``; broadcast against ``T`` (the same length, or
+        one of them a single value); at most ``10**7`` points together.
     alpha : float
         Data exponent, ``> 0``.
     S : float
@@ -476,7 +495,7 @@ def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
     eta : float
         Learning rate, ``> 0``.
     n_s : int
-        Number of skills, ``>= 1``.
+        Number of skills, in ``[1, 2**53]`` (skill indices exact in float64).
 
     Returns
     -------
@@ -497,8 +516,9 @@ def compute_curve(T, N, *, alpha, S, r, eta, n_s) -> np.ndarray:
     """
     par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
     T = positive_array("T", T)
+    _points("T", T.size)
     N = _counts("N", N, minimum=1, maximum=par["n_s"], maximum_name="n_s")
-    T, N = np.broadcast_arrays(T, N)
+    T, N = _grid(T, N)
     s = par["alpha"] + 1.0
     with np.errstate(under="ignore"):
         log_ast = math.log(par["eta"]) + math.log(par["S"]) + np.log(T.ravel())
@@ -517,7 +537,7 @@ def time_curve(T, *, alpha, S, r, eta, n_s) -> np.ndarray:
     Parameters
     ----------
     T : array_like
-        Training times, finite and ``> 0``.
+        Training times, finite and ``> 0``; at most ``10**7``.
     alpha, S, r, eta, n_s
         As in :func:`compute_curve`: ``alpha > 0``, ``S > 0``, ``r`` in ``(0, S)``,
         ``eta > 0``, integer ``n_s >= 1``.
@@ -538,6 +558,7 @@ def time_curve(T, *, alpha, S, r, eta, n_s) -> np.ndarray:
     """
     par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
     T = positive_array("T", T)
+    _points("T", T.size)
     return compute_curve(T, par["n_s"], **par)
 
 
@@ -551,7 +572,7 @@ def data_curve(D, *, alpha, S, r, n_s) -> np.ndarray:
     Parameters
     ----------
     D : array_like
-        Numbers of training samples, integers ``>= 0``.
+        Numbers of training samples, integers ``>= 0``; at most ``10**7`` of them.
     alpha, S, r, n_s
         ``alpha > 0``, ``S > 0``, ``r`` in ``(0, S)``, integer ``n_s >= 1``.
 
@@ -587,7 +608,7 @@ def parameter_curve(N, *, alpha, S, n_s) -> np.ndarray:
     Parameters
     ----------
     N : array_like
-        Model sizes, integers in ``[1, n_s]``.
+        Model sizes, integers in ``[1, n_s]``; at most ``10**7`` of them.
     alpha, S, n_s
         ``alpha > 0``, ``S > 0``, integer ``n_s >= 1``.
 
@@ -627,7 +648,8 @@ def compute_envelope(C, *, alpha, S, r, eta, n_s, N_grid=None):
     Parameters
     ----------
     C : array_like
-        Compute budgets ``T * N``, finite and ``> 0``.
+        Compute budgets ``T * N``, finite and ``> 0``; ``C`` times the grid of ``N`` at most
+        ``10**7`` points.
     alpha, S, r, eta, n_s
         As in :func:`compute_curve`.
     N_grid : array_like, optional
@@ -654,6 +676,7 @@ def compute_envelope(C, *, alpha, S, r, eta, n_s, N_grid=None):
     """
     par = _parameters(alpha=alpha, S=S, r=r, eta=eta, n_s=n_s)
     C = positive_array("C", C)
+    _points("C", C.size)
     if N_grid is None:
         decades = math.log10(par["n_s"])
         grid = np.unique(np.round(np.geomspace(1.0, par["n_s"], int(24 * decades) + 2)))
@@ -661,6 +684,7 @@ def compute_envelope(C, *, alpha, S, r, eta, n_s, N_grid=None):
         grid = np.unique(_counts("N_grid", N_grid, minimum=1, maximum=par["n_s"],
                                  maximum_name="n_s").ravel())
     flat = C.ravel()
+    _points("C x N_grid", flat.size * grid.size)
     T = np.maximum(flat[:, None] / grid[None, :], np.finfo(float).tiny)
     loss = compute_curve(T, grid[None, :], **par)
     best = np.argmin(loss, axis=1)

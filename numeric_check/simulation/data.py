@@ -27,11 +27,20 @@ from typing import Iterator
 
 import numpy as np
 
-from numeric_check.validation import ArgumentError, integer, positive
+from numeric_check.validation import ArgumentError, integer, positive, seed
 
-__all__ = ["SparseParity", "Batch", "Dataset", "skill_probabilities"]
+__all__ = ["SparseParity", "Batch", "Dataset", "skill_probabilities", "MAX_BITS", "MAX_SKILLS", "MAX_BATCH_BYTES"]
 
 _WORD = 64
+
+#: Bounds on sizes, from memory. ``n_b`` skill bits: a sample stores ``ceil(n_b/64)`` words and
+#: :meth:`SparseParity.inputs` ``n_s + n_b`` floats, so 2**20 bits are 128 KiB packed and 4 MiB as
+#: inputs a sample. ``n_s`` of :func:`skill_probabilities`: 10**8 skills are an 800 MB table.
+#: A batch (or data set) of ``n`` samples takes ``n (4 + 8 ceil(n_b/64))`` bytes, at most 2**34
+#: (16 GiB): 1.4 * 10**9 samples for ``n_b <= 64``.
+MAX_BITS = 2**20
+MAX_SKILLS = 10**8
+MAX_BATCH_BYTES = 2**34
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -50,7 +59,8 @@ def skill_probabilities(alpha: float, n_s: int) -> np.ndarray:
     alpha : float
         Data exponent, ``> 0``; the Zipf exponent is ``alpha + 1``.
     n_s : int
-        Number of skills, ``>= 1``; the result has ``n_s`` entries.
+        Number of skills, in ``[1, 10**8]`` (:data:`MAX_SKILLS`, an 800 MB table); the result
+        has ``n_s`` entries.
 
     Returns
     -------
@@ -65,7 +75,7 @@ def skill_probabilities(alpha: float, n_s: int) -> np.ndarray:
     array([0.734694, 0.183673, 0.081633])
     """
     alpha = positive("alpha", alpha)
-    n_s = integer("n_s", n_s, minimum=1)
+    n_s = integer("n_s", n_s, minimum=1, maximum=MAX_SKILLS)
     # Log-space weights so that large alpha (k^-(alpha+1) underflow) stays finite.
     logw = -(alpha + 1.0) * np.log(np.arange(1, n_s + 1, dtype=np.float64))
     weights = np.exp(logw - logw.max())
@@ -101,14 +111,19 @@ class SparseParity:
     Parameters
     ----------
     n_s, n_b, m : int
-        Skills (control bits), skill bits, relevant bits per skill; ``m * n_s <= n_b``.
+        Skills (control bits), skill bits, relevant bits per skill; ``m * n_s <= n_b`` and
+        ``n_b <= 2**20`` (:data:`MAX_BITS`: 128 KiB a packed sample, 4 MiB as network inputs).
     alpha : float
         Data exponent (> 0): ``P_s(k) ∝ k^-(alpha+1)``.
     S : float
         Target scale (> 0).
     layout_seed : int or None
-        ``None`` gives skill ``k`` the bits ``k*m .. k*m+m-1``; an integer draws the mutually
-        exclusive sets at random (reproducibly) from all ``n_b`` positions.
+        ``None`` gives skill ``k`` the bits ``k*m .. k*m+m-1``; an integer in ``[0, 2**32 - 1]``
+        draws the mutually exclusive sets at random (reproducibly) from all ``n_b`` positions.
+
+    A batch of ``n`` samples takes ``n (4 + 8 ceil(n_b/64))`` bytes; :meth:`sample`,
+    :meth:`dataset` and :meth:`stratified_dataset` refuse more than 2**34 bytes
+    (:data:`MAX_BATCH_BYTES`).
     """
 
     n_s: int
@@ -119,13 +134,15 @@ class SparseParity:
     layout_seed: int | None = None
 
     def __post_init__(self):
-        n_s = integer("n_s", self.n_s, minimum=1)
-        n_b = integer("n_b", self.n_b, minimum=1)
-        m = integer("m", self.m, minimum=1)
+        n_b = integer("n_b", self.n_b, minimum=1, maximum=MAX_BITS, maximum_name="2**20")
+        n_s = integer("n_s", self.n_s, minimum=1, maximum=n_b, maximum_name="n_b")
+        m = integer("m", self.m, minimum=1, maximum=n_b, maximum_name="n_b")
         if m * n_s > n_b:
             raise ArgumentError(f"m*n_s must be <= n_b for mutually exclusive bit sets; got m*n_s={m * n_s} > n_b={n_b}")
         positive("alpha", self.alpha)
         positive("S", self.S)
+        if self.layout_seed is not None:
+            object.__setattr__(self, "layout_seed", seed("layout_seed", self.layout_seed))
         for name, value in (("n_s", n_s), ("n_b", n_b), ("m", m)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "alpha", float(self.alpha))
@@ -160,6 +177,12 @@ class SparseParity:
         return _frozen(skill_probabilities(self.alpha, self.n_s))
 
     # ----------------------------------------------------------------- sampling
+    def _count(self, name: str, n, *, minimum: int = 0) -> int:
+        """``n`` samples, an integer >= ``minimum`` whose batch fits in :data:`MAX_BATCH_BYTES`."""
+        most = MAX_BATCH_BYTES // (4 + 8 * self.words)
+        return integer(name, n, minimum=minimum, maximum=most,
+                       maximum_name=f"{most} (2**34 bytes at {4 + 8 * self.words} bytes a sample)")
+
     def _bits(self, n: int, rng: np.random.Generator) -> np.ndarray:
         bits = rng.integers(0, np.iinfo(np.uint64).max, size=(n, self.words), dtype=np.uint64, endpoint=True)
         spare = self.words * _WORD - self.n_b
@@ -169,7 +192,7 @@ class SparseParity:
 
     def sample(self, n: int, rng: np.random.Generator, *, skill: int | None = None) -> Batch:
         """``n`` i.i.d. samples; with ``skill`` (0-based) all samples are of that skill (K.3)."""
-        n = integer("n", n, minimum=0)
+        n = self._count("n", n)
         if not isinstance(rng, np.random.Generator):
             raise ArgumentError("rng must be a numpy.random.Generator")
         if skill is None:
@@ -184,7 +207,7 @@ class SparseParity:
 
     def dataset(self, D: int, rng: np.random.Generator) -> Dataset:
         """A fixed training set of ``D`` samples with counts ``d_k``."""
-        D = integer("D", D, minimum=0)
+        D = self._count("D", D)
         batch = self.sample(D, rng)
         counts = np.bincount(batch.skill, minlength=self.n_s).astype(np.int64)
         return Dataset(skill=batch.skill, bits=batch.bits, counts=counts)
@@ -195,7 +218,7 @@ class SparseParity:
 
         Used where a check needs the ``D -> infinity`` frequencies without binomial noise.
         """
-        D = integer("D", D, minimum=1)
+        D = self._count("D", D, minimum=1)
         exact = D * self.probabilities
         counts = np.floor(exact).astype(np.int64)
         counts[np.argsort(counts - exact)[: D - counts.sum()]] += 1
@@ -204,7 +227,7 @@ class SparseParity:
 
     def stream(self, batch_size: int, rng: np.random.Generator) -> Iterator[Batch]:
         """Endless fresh batches (the paper's ``D -> infinity``)."""
-        batch_size = integer("batch_size", batch_size, minimum=1)
+        batch_size = self._count("batch_size", batch_size, minimum=1)
         while True:
             yield self.sample(batch_size, rng)
 
