@@ -1,7 +1,12 @@
-"""``emergence check``: run the symbolic and numeric verification of claims."""
+"""``emergence check``: run the symbolic and numeric verification of claims.
+
+The arguments (ids, ``--seed`` in ``[0, 2**32 - 1]``) are checked before any claim is built.
+``--json`` is strict JSON: a numeric error that is not finite (a check that did not reach a
+number) is ``null``.
+"""
 from __future__ import annotations
 
-import json
+from numeric_check.validation import seed, strict_json
 
 __all__ = ["add_parser", "run"]
 
@@ -10,7 +15,8 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("check", help="run the symbolic and numeric verification of claims")
     p.add_argument("ids", nargs="*", help="claim ids (default: all)")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
-    p.add_argument("--seed", type=int, default=0, help="seed of the numeric checks (default 0)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the numeric checks, integer in [0, 2**32 - 1] (default 0)")
     p.set_defaults(func=run)
 
 
@@ -18,9 +24,11 @@ def run(args) -> int:
     from derivations.claim import run_checks
     from derivations.registry import claims
 
+    chosen = seed("--seed", args.seed)
+    selected = claims(args.ids or None)
     results = []
-    for claim in claims(args.ids or None):
-        result = run_checks(claim, seed=args.seed)
+    for claim in selected:
+        result = run_checks(claim, seed=chosen)
         results.append(result)
         if not args.json:
             mark = "ok  " if result.passed else "FAIL"
@@ -28,7 +36,7 @@ def run(args) -> int:
                   f"numeric error {result.agreement.error:.3g} <= {result.agreement.tolerance:.3g} "
                   f"[{result.agreement.method}]  ({result.seconds:.1f} s)", flush=True)
     if args.json:
-        print(json.dumps([r.as_json() for r in results], indent=2))
+        print(strict_json([r.as_json() for r in results], indent=2))
     else:
         failed = sum(not r.passed for r in results)
         print(f"{len(results) - failed} passed, {failed} failed")

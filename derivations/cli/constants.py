@@ -6,9 +6,7 @@ Example::
 """
 from __future__ import annotations
 
-import json
-
-from numeric_check.validation import ArgumentError
+from numeric_check.validation import ArgumentError, strict_json
 
 __all__ = ["add_parser", "run", "constants_table", "MAX_CLI_DPS"]
 
@@ -49,7 +47,7 @@ def run(args) -> int:
         raise ArgumentError(f"the constants could not be computed at these parameters "
                             f"({str(exc).splitlines()[0][:120]})") from None
     if args.json:
-        print(json.dumps(table, indent=2))
+        print(strict_json(table, indent=2))
     else:
         print(f"alpha={args.alpha} S={args.S} r={args.r} eta={args.eta} ({table['dps']} digits; n_s, D -> inf)")
         for key, value in table["exponents"].items():

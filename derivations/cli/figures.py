@@ -15,11 +15,10 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from derivations.document.figures import figure_sets, get_figure_set
-    from numeric_check.validation import writable_path
+    from numeric_check.validation import writable_folder
 
     names = list(figure_sets()) if args.name == "all" else [get_figure_set(args.name).name]
-    folder = Path(args.output)
-    writable_path(folder / "probe", name="-o")
+    folder = Path(writable_folder(args.output, name="-o"))
     for name in names:
         for figure in get_figure_set(name).make(folder):
             print(f"wrote {figure.png} and {figure.pdf}")

@@ -16,7 +16,7 @@ def run(args) -> int:
     from derivations.registry import claims
     from numeric_check.validation import atomic_write_text, writable_path
 
-    out = writable_path(args.output, name="-o") if args.output else None
+    out = writable_path(args.output, name="-o") if args.output is not None else None
     text = notes_markdown(claims())
     if out is None:
         print(text, end="")
