@@ -300,7 +300,7 @@ def atomic_write_bytes(path, data: bytes, *, name: str = "output") -> None:
         old_mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         old_mode = None
-    made = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
+    made = [folder for folder in (target.parent, *target.parent.parents) if not os.path.lexists(folder)]
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -320,7 +320,8 @@ def atomic_write_bytes(path, data: bytes, *, name: str = "output") -> None:
             try:
                 folder.rmdir()
             except OSError:
-                break
+                if os.path.isdir(folder):              # not empty: someone else's now
+                    break                              # (else never made: mkdir failed deeper down)
 
 
 def atomic_write_text(path, text: str, *, name: str = "output") -> None:

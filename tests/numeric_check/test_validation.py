@@ -141,3 +141,10 @@ def test_writable_folder_refuses_a_file_and_makes_nothing(tmp_path):
         writable_folder(tmp_path / "file" / "sub", name="-o")
     assert writable_folder(tmp_path / "new" / "deeper", name="-o") == tmp_path / "new" / "deeper"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_folder_made_before_a_too_long_name_failed_is_removed(tmp_path):
+    target = tmp_path / "sub" / ("y" * 300) / "x.txt"
+    with pytest.raises(OSError) as info:
+        atomic_write_text(target, "data")
+    assert info.value.filename == str(target) and list(tmp_path.iterdir()) == []
