@@ -22,6 +22,12 @@ SUBCOMMANDS = (listing, check, latex, notes, export, figures, constants, curve, 
 log = logging.getLogger("emergence")
 
 
+def _one_line(message: str) -> str:
+    """``message`` with every line break (``\\n``, ``\\r``, ``\\x1e``, ``\\u2028``, ...) escaped, so
+    that a user's text echoed in an error cannot split it over lines."""
+    return "".join(ch if len(("a" + ch + "a").splitlines()) == 1 else ascii(ch)[1:-1] for ch in str(message))
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -39,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def error(self, message):  # noqa: D401 - argparse API
-        self.exit(2, f"emergence: error: {message}\n")
+        self.exit(2, f"emergence: error: {_one_line(message)}\n")
 
     def _parse_optional(self, arg_string):
         if arg_string.startswith("-") and arg_string not in self._option_string_actions and _is_number(arg_string):
@@ -72,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except ArgumentError as exc:
-        print(f"emergence: error: {exc}", file=sys.stderr)
+        print(f"emergence: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("emergence: interrupted", file=sys.stderr)
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         where = "".join(f"{name}: " for name in (exc.filename, getattr(exc, "filename2", None)) if name)
         reason = exc.strerror or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"emergence: error: {where}{reason}", file=sys.stderr)
+        print(f"emergence: error: {_one_line(where + reason)}", file=sys.stderr)
         return 2
 
 
