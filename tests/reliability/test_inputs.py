@@ -367,13 +367,33 @@ def _disk_full_argv(command, folder):
     return {
         "curve": ["curve", "emergence-time", "--points", "3000", "-o", folder / "out.txt"],
         "latex": ["latex", "--no-figures", "-o", folder / "out.txt"],
-        "figures": ["figures", "networks", "-o", folder / "figs"],
+        "figures": ["figures", "stub", "-o", folder / "figs"],
     }[command]
+
+
+def _stub_figure_set(monkeypatch):
+    """A figure set named 'stub' that draws one real matplotlib figure (about 30 KB of PDF and
+    PNG) and saves it through ``derivations.document.figures.save``, whatever results exist."""
+    import derivations.document.figures as figures_module
+
+    def make(folder):
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots()
+        ax.plot(np.random.default_rng(0).standard_normal(2000))
+        return [figures_module.save(fig, folder, "stub", "a stub")]
+
+    real = figures_module.figure_sets
+    monkeypatch.setattr(figures_module, "figure_sets",
+                        lambda: dict(real(), stub=figures_module.FigureSet("stub", "Stub", make)))
 
 
 @pytest.mark.parametrize("command", ["curve", "latex", "figures"])
 def test_13_a_full_disk_small_tmpfs_is_one_line_and_leaves_the_old_file(capsys, monkeypatch, small_tmpfs, command):
     _big_document(monkeypatch)
+    _stub_figure_set(monkeypatch)
     old = small_tmpfs / "out.txt"
     old.write_text("old\n")
     filler = _fill(small_tmpfs)
@@ -407,6 +427,7 @@ def test_13_a_write_that_raises_ENOSPC_is_one_line_and_leaves_the_old_file(capsy
     import numeric_check.validation as validation
 
     _big_document(monkeypatch)
+    _stub_figure_set(monkeypatch)
     real_fdopen = os.fdopen
     monkeypatch.setattr(validation.os, "fdopen", lambda fd, mode="r", *a, **k: _FullDisk(real_fdopen(fd, mode)))
     (tmp_path / "out.txt").write_text("old\n")
@@ -456,6 +477,7 @@ def test_13_a_read_only_target_is_refused_and_kept(capsys, tmp_path):
 
 @pytest.mark.parametrize("command", ["curve", "latex", "figures"])
 def test_13_a_read_only_file_system_is_refused_before_work(capsys, monkeypatch, small_tmpfs, command):
+    _stub_figure_set(monkeypatch)
     _forbid_work(monkeypatch)
     (small_tmpfs / "out.txt").write_text("old\n")
     proc = subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], capture_output=True, text=True)
