@@ -8,3 +8,10 @@ def _reset_mpmath_precision():
     mpmath.mp.dps = 15
     yield
     mpmath.mp.dps = 15
+
+
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch):
+    """Tests compute every check afresh (a test may monkeypatch what a check uses); the cache's
+    own tests turn it on with a folder of their own."""
+    monkeypatch.setenv("EMERGENCE_NO_CACHE", "1")

@@ -17,18 +17,22 @@ def add_parser(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the numeric checks, integer in [0, 2**32 - 1] (default 0)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every check (by default results of this exact code and seed are reused "
+                        "from the cache, see docs/architecture.md)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from derivations.claim import run_checks
+    from derivations.cache import cached_checks, default_cache
     from derivations.registry import claims
 
     chosen = seed("--seed", args.seed)
+    cache = default_cache(not args.no_cache)
     selected = claims(args.ids or None)
     results = []
     for claim in selected:
-        result = run_checks(claim, seed=chosen)
+        result = cached_checks(claim, chosen, cache)
         results.append(result)
         if not args.json:
             mark = "ok  " if result.passed else "FAIL"

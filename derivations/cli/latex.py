@@ -1,7 +1,10 @@
 """``emergence latex``: write the LaTeX document of every derivation (and its PDF).
 
-``--seed`` (in ``[0, 2**32 - 1]``), ``-o`` and ``--pdf`` are checked before any work; the file is
-written atomically (a failed write leaves the old file).
+The PDF is built whenever ``pdflatex`` is on PATH; without it the command still writes the
+.tex and its figures, says in one line how to get pdflatex, and exits 0. ``--pdf`` makes a
+missing pdflatex an error; ``--no-pdf`` skips the PDF. ``--seed`` (in ``[0, 2**32 - 1]``),
+``-o`` and ``--pdf`` are checked before any work; the file is written atomically (a failed
+write leaves the old file).
 """
 from __future__ import annotations
 
@@ -14,8 +17,13 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("latex", help="write the LaTeX document of all derivations")
     p.add_argument("-o", "--output", required=True,
                    help="the .tex file to write (atomically; a symbolic link is written through)")
-    p.add_argument("--pdf", action="store_true", help="also compile it with pdflatex")
+    pdf = p.add_mutually_exclusive_group()
+    pdf.add_argument("--pdf", action="store_true",
+                     help="require the PDF (an error without pdflatex; by default it is built when pdflatex exists)")
+    pdf.add_argument("--no-pdf", action="store_true", help="write the .tex and figures only")
     p.add_argument("--no-figures", action="store_true", help="leave the figures out")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every check and figure (by default results of this exact code are reused)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the numeric checks, integer in [0, 2**32 - 1] (default 0)")
     p.set_defaults(func=run)
@@ -27,13 +35,22 @@ def run(args) -> int:
 
     chosen = seed("--seed", args.seed)
     out = writable_path(args.output, name="-o")
-    if args.pdf and find_pdflatex() is None:
-        raise ArgumentError("--pdf needs pdflatex on PATH (Debian: apt-get install texlive-latex-base "
-                            "texlive-latex-recommended); it was not found")
-    text, results = build_document(out, figures=not args.no_figures, seed=chosen)
+    have_pdflatex = find_pdflatex() is not None
+    if args.pdf and not have_pdflatex:
+        raise ArgumentError(f"--pdf needs pdflatex on PATH ({_GET_PDFLATEX}); it was not found")
+    from derivations.cache import default_cache
+
+    text, results = build_document(out, figures=not args.no_figures, seed=chosen,
+                                   cache=default_cache(not args.no_cache))
     atomic_write_text(out, text, name="-o")
     print(f"wrote {out}")
-    if args.pdf:
+    if have_pdflatex and not args.no_pdf:
         pdf = compile_pdf(out)
         print(f"wrote {pdf}")
+    elif not args.no_pdf:
+        print(f"PDF not built: it needs pdflatex ({_GET_PDFLATEX}); then rerun, or run pdflatex on {out.name} "
+              "twice")
     return 0 if all(r.passed for r in results) else 1
+
+
+_GET_PDFLATEX = "Debian/Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended; macOS: MacTeX"

@@ -14,7 +14,7 @@ from pathlib import Path
 import sympy as sp
 
 import derivations
-from derivations.claim import CheckResult, Claim, run_checks
+from derivations.claim import CheckResult, Claim
 from derivations.document.display import display
 from derivations.document.figures import TEXT_WIDTH_IN, figure_sets
 from derivations.document.notes import notes_latex
@@ -177,11 +177,15 @@ def _glossary_latex() -> str:
 
 
 def build_document(tex_path: Path, *, figures: bool = True, seed: int = 0,
-                   ids: list[str] | None = None) -> tuple[str, list[CheckResult]]:
+                   ids: list[str] | None = None, cache=None) -> tuple[str, list[CheckResult]]:
     """The whole document as text, and the check results it reports.
 
-    Figures (when ``figures``) are written to ``<tex folder>/figures/<set name>/``.
+    Figures (when ``figures``) are written to ``<tex folder>/figures/<set name>/``. With a
+    :class:`derivations.cache.CheckCache`, check results and figure sets made by this exact
+    code are reused.
     """
+    from derivations.cache import cached_checks, cached_figures
+
     tex_dir = Path(tex_path).resolve().parent
     selected = list(claims(ids))
     results = []
@@ -190,7 +194,7 @@ def build_document(tex_path: Path, *, figures: bool = True, seed: int = 0,
     if figures:
         for fig_set in figure_sets().values():
             log.info("figures: %s", fig_set.name)
-            made = fig_set.make(tex_dir / "figures" / fig_set.name)
+            made = cached_figures(fig_set, tex_dir / "figures" / fig_set.name, cache)
             figure_text[fig_set.section] = figure_text.get(fig_set.section, "") + _figures_latex(made, tex_dir)
     sections = [s for s in SECTIONS if any(c.section == s for c in selected) or s in figure_text]
     sections += sorted({c.section for c in selected} - set(sections))
@@ -198,7 +202,7 @@ def build_document(tex_path: Path, *, figures: bool = True, seed: int = 0,
         parts.append(f"\\section{{{escape(section)}}}\n")
         for claim in (c for c in selected if c.section == section):
             log.info("checking %s", claim.id)
-            result = run_checks(claim, seed=seed)
+            result = cached_checks(claim, seed, cache)
             results.append(result)
             parts.append(claim_latex(claim, result))
         parts.append(figure_text.get(section, ""))

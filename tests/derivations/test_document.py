@@ -8,7 +8,7 @@ import pytest
 
 from derivations.claim import METHODS, run_checks
 from derivations.cli import main
-from derivations.document.latex import claim_latex, methods_sentence
+from derivations.document.latex import claim_latex, methods_sentence, needs_rerun
 from derivations.document.notes import notes_latex, notes_markdown
 from derivations.registry import REGISTRY, claims, get
 
@@ -64,3 +64,27 @@ def test_no_reference_to_a_file_the_user_lacks():
     needle = "SP" + "EC"          # spelled apart, so that this file does not match itself
     offenders = [p.relative_to(ROOT).as_posix() for p in tracked if needle in p.read_text(errors="replace")]
     assert not offenders, f"cite the paper's numbers, not {needle}: {offenders}"
+
+
+def test_without_pdflatex_the_main_job_still_writes_the_tex_and_exits_0(tmp_path, monkeypatch, capsys):
+    import derivations.document.latex as latex_module
+
+    monkeypatch.setattr(latex_module, "find_pdflatex", lambda: None)
+    tex = tmp_path / "out" / "derivations.tex"
+    assert main(["latex", "-o", str(tex), "--no-figures"]) == 0
+    out = capsys.readouterr().out
+    assert tex.exists() and "\\begin{document}" in tex.read_text()
+    assert [line for line in out.splitlines() if line.startswith("PDF not built")] and "apt-get install" in out
+    assert not tex.with_suffix(".pdf").exists()
+
+
+def test_the_document_has_no_resizebox_and_asks_for_no_rerun(tmp_path, capsys):
+    import shutil
+
+    tex = tmp_path / "derivations.tex"
+    code = main(["latex", "-o", str(tex), "--no-figures"])
+    assert code == 0
+    assert "resizebox" not in tex.read_text()
+    if shutil.which("pdflatex"):
+        log = tex.with_suffix(".log").read_text(errors="replace")
+        assert not needs_rerun(log) and tex.with_suffix(".pdf").exists()
