@@ -157,7 +157,7 @@ def cheap_documents(monkeypatch):
     import derivations.document.notes as notes_module
     from numeric_check.validation import atomic_write_bytes
 
-    monkeypatch.setattr(latex_document, "build_document", lambda out, figures=True, seed=0: ("% doc\n", []))
+    monkeypatch.setattr(latex_document, "build_document", lambda out, figures=True, seed=0, cache=None: ("% doc\n", []))
     monkeypatch.setattr(latex_document, "find_pdflatex", lambda: None)
     monkeypatch.setattr(notes_module, "notes_markdown", lambda claims: "# Notes\n")
 
