@@ -98,6 +98,14 @@ def _S(value):
     return S
 
 
+def _small_r(r, S, what: str):
+    """The small-r forms need log((S-r)/r) >= 0, i.e. r <= S/2 (they are asymptotics as r -> 0)."""
+    if not 2 * r <= S:
+        raise ArgumentError(f"r must lie in (0, S/2] = (0, {mpmath.nstr(S / 2, 8)}] for {what} (an asymptotic form "
+                            f"as r -> 0; its log((S-r)/r) is negative beyond S/2), got {mpmath.nstr(r, 15)}")
+    return r
+
+
 def _r(value, S):
     r = _mpf("r", value, positive)
     if not r < S:
@@ -455,7 +463,7 @@ def prop7_asymptotic(*, alpha, S, r, dps: int = 15):
     dps = _dps(dps)
     with mpmath.workdps(dps + _GUARD):
         alpha, S = _alpha(alpha), _S(S)
-        r = _r(r, S)
+        r = _small_r(_r(r, S), S, "Prop. 7's asymptotic")
         value = (mpmath.log((S - r) / r) ** (alpha / (alpha + 1)) * 2 ** (1 / (alpha + 1))
                  * S**2 * (alpha + 1) / (4 * alpha))
     return value
@@ -473,7 +481,7 @@ def A_infinity_small_r(*, alpha, S, r, dps: int = 15):
     dps = _dps(dps)
     with mpmath.workdps(dps + _GUARD):
         alpha, S = _alpha(alpha), _S(S)
-        r = _r(r, S)
+        r = _small_r(_r(r, S), S, "the small-r A(infinity)")
         value = (S**2 / (2 * alpha) * mpmath.zeta(alpha + 1) ** (-1 / (alpha + 1))
                  * (mpmath.log((S - r) / r) / 2) ** (alpha / (alpha + 1)))
     return value

@@ -90,3 +90,12 @@ def test_both_ends_of_the_alpha_range_answer(alpha, capsys):
     assert main(["constants", "--alpha", alpha, "--S", "1", "--r", "0.01", "--eta", "1", "--json"]) == 0
     table = json.loads(capsys.readouterr().out)
     assert all(0 < float(table[key]) < 10 for key in ("A_T", "A_D", "A_N", "A_C", "lambda_star"))
+
+
+@pytest.mark.parametrize("function", [c.prop7_asymptotic, c.A_infinity_small_r])
+@pytest.mark.parametrize("r", ["0.51", "0.7", "0.99"])
+def test_small_r_forms_refuse_r_above_half_S(function, r):
+    # they returned complex numbers for r > S/2 (log((S-r)/r) < 0 under a fractional power)
+    with pytest.raises(c.ArgumentError, match=r"r must lie in \(0, S/2\]"):
+        function(alpha="0.6", S=1, r=r)
+    assert isinstance(function(alpha="0.6", S=1, r="0.5"), mpmath.mpf)
