@@ -2,9 +2,13 @@
 extended model, or train the K.2 transformer (optional PyTorch extra) and fit ``tau_emerge(k)``.
 
 Results go to ``results/nn/<experiment>-<preset>/`` unless ``-o`` says otherwise; the same
-command resumes a killed run; ``--force`` starts the folder over. After training it prints the
-calibrated constant, the emergence order and the prediction errors, and writes them to
-``summary.json`` in the results folder.
+command resumes a killed run and writes what an uninterrupted one writes; ``--force`` starts the
+folder over. One instance at a time works in a folder (its lock, see
+:mod:`numeric_check.networks.folder`); worker processes end with the command
+(:mod:`numeric_check.networks.parallel`). After training it prints the calibrated constant, the
+emergence order and the prediction errors, and writes them to ``summary.json`` (strict JSON:
+"not reached" is ``null``) in the results folder. An override that the experiment does not use
+(``--width`` of ``parameter``, which trains its own grid of widths) is refused.
 """
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ import numpy as np
 
 from numeric_check.validation import ArgumentError, atomic_write_text
 from numeric_check.closed_forms.calibration import analyse
-from numeric_check.networks.experiments import EXPERIMENTS, PRESETS, run_experiment
+from numeric_check.networks.experiments import EXPERIMENTS, MAX_SEEDS, PRESETS, run_experiment
+from numeric_check.networks.folder import FolderLock
+from numeric_check.networks.parallel import MAX_JOBS
 from numeric_check.networks.transformer import TRANSFORMER_PRESETS, analyse_transformer, run_transformer
 
 __all__ = ["add_parser", "run", "DEFAULT_ROOT"]
@@ -29,18 +35,33 @@ DEFAULT_ROOT = Path("results") / "nn"
 log = logging.getLogger("emergence.nn")
 
 
+_MAX_SEED = 2**32 - 1
+
+
 def _seeds(text: str) -> tuple[int, ...]:
+    ranged = "-" in text and "," not in text
     try:
-        if "-" in text and "," not in text:
-            lo, hi = (int(v) for v in text.split("-"))
-            seeds = tuple(range(lo, hi + 1))
-        else:
-            seeds = tuple(int(v) for v in text.split(","))
+        values = [int(v) for v in text.split("-" if ranged else ",")]
     except ValueError:
-        raise ArgumentError(f"--seeds must be a list like 0,1,2 or a range like 0-9; got {text!r}") from None
-    if not seeds or min(seeds) < 0:
-        raise ArgumentError(f"--seeds must name seeds >= 0; got {text!r}")
-    return seeds
+        values = None
+    if values is None or (ranged and len(values) != 2):
+        raise ArgumentError(f"--seeds must be a list like 0,1,2 or a range like 0-9 of seeds >= 0; got {text!r}")
+    if ranged:
+        lo, hi = values
+        if hi < lo:
+            raise ArgumentError(f"--seeds range {text!r} is decreasing, so it names no seed; write it low-high, "
+                                f"e.g. {hi}-{lo}")
+        if hi - lo + 1 > MAX_SEEDS:
+            raise ArgumentError(f"--seeds names at most {MAX_SEEDS} seeds, got {hi - lo + 1} in {text!r}")
+        values = list(range(lo, hi + 1))
+    if len(values) > MAX_SEEDS:
+        raise ArgumentError(f"--seeds names at most {MAX_SEEDS} seeds, got {len(values)}")
+    bad = [v for v in values if not 0 <= v <= _MAX_SEED]
+    if bad:
+        raise ArgumentError(f"--seeds must name seeds in [0, {_MAX_SEED}]; got {bad[0]} in {text!r}")
+    if len(set(values)) != len(values):
+        raise ArgumentError(f"--seeds names a seed twice: {text!r}")
+    return tuple(values)
 
 
 def add_parser(subparsers) -> None:
@@ -51,13 +72,18 @@ def add_parser(subparsers) -> None:
     p.add_argument("--preset", default="quick", help="paper (K.1 settings) or quick (<= 10 min on 2 cores); default quick")
     p.add_argument("--seeds", help="seeds, e.g. 0,1,2 or 0-9 (default: the preset's)")
     p.add_argument("--steps", type=int, help="override the preset's number of steps")
-    p.add_argument("--width", type=int, help="override the hidden width (time and data; transformer: embedding dimension)")
+    p.add_argument("--width", type=int, help="override the hidden width (time and data; transformer: embedding "
+                                             "dimension; parameter trains its own grid of widths and refuses it)")
     p.add_argument("--batch", type=int, help="override the batch size")
     p.add_argument("--lr", type=float, help="override the learning rate")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                   help="parallel single-thread worker processes (default: 2 or the core count)")
+                   help=f"parallel single-thread worker processes, at most {MAX_JOBS}; they end with this command "
+                        "(default: 2 or the core count)")
     p.add_argument("-o", "--output", help="results folder (default results/nn/<experiment>-<preset>)")
     p.add_argument("--force", action="store_true", help="discard results already in the folder")
+    p.epilog = ("A killed run resumes with the same command, writing what an uninterrupted run writes; one command "
+                "at a time works in a results folder. Sizes: at most 4 GiB of arrays per run (width, batch, D), "
+                f"{MAX_SEEDS} seeds, 100,000 checkpoints per run.")
     p.set_defaults(func=run)
 
 
@@ -66,6 +92,11 @@ def run(args) -> int:
         raise ArgumentError(f"--preset must be one of {', '.join(PRESETS)}; got {args.preset!r}")
     transformer = args.experiment == "transformer"
     spec = TRANSFORMER_PRESETS[args.preset] if transformer else PRESETS[args.preset][args.experiment]
+    if args.width is not None and args.experiment == "parameter":
+        raise ArgumentError("--width is not used by the parameter experiment: it trains every width of its grid "
+                            "(K.1); give it to time, data or transformer")
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise ArgumentError(f"--jobs must be an integer in [1, {MAX_JOBS}], got {args.jobs}")
     changes = {}
     if args.seeds is not None:
         changes["seeds"] = _seeds(args.seeds)
@@ -79,34 +110,37 @@ def run(args) -> int:
             changes["d_model" if transformer and name == "width" else name] = value
     spec = replace(spec, **changes)
     folder = Path(args.output) if args.output else DEFAULT_ROOT / f"{args.experiment}-{args.preset}"
+    progress = log.info if log.isEnabledFor(logging.INFO) else None
     if transformer:
-        return _run_transformer(args, spec, folder)
-    start = time.perf_counter()
-    spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs,
-                                   log=log.info if log.isEnabledFor(logging.INFO) else None)
-    seconds = time.perf_counter() - start
-    summary = analyse(spec, results, rng=np.random.default_rng(0))
-    return _report(folder, summary, seconds, f"{args.experiment} emergence, preset {args.preset}", len(results),
-                   format_summary)
+        from numeric_check.networks.transformer import check_transformer_spec, require_torch
 
+        check_transformer_spec(spec)
+        require_torch()
+    else:
+        from numeric_check.networks.experiments import check_spec
 
-def _report(folder: Path, summary: dict, seconds: float, headline: str, n_runs: int, formatter) -> int:
-    """Save ``summary.json`` (with this call's time) beside the runs and print the summary."""
-    summary["seconds_this_call"] = round(seconds, 1)
-    atomic_write_text(folder / "summary.json", json.dumps(summary, indent=1) + "\n", name="summary")
-    print(f"{headline}: {n_runs} runs in {folder} ({seconds:.0f} s this call)")
+        check_spec(spec)
+    with FolderLock(folder):       # held until the summary is written
+        start = time.perf_counter()
+        if transformer:
+            spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=False)
+            summary = analyse_transformer(spec, results)
+            headline, formatter = f"transformer time emergence, preset {args.preset}", format_transformer_summary
+        else:
+            spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=False)
+            summary = analyse(spec, results, rng=np.random.default_rng(0))
+            headline, formatter = f"{args.experiment} emergence, preset {args.preset}", format_summary
+        seconds = time.perf_counter() - start
+        text = json.dumps(summary, indent=1, allow_nan=False) + "\n"
+        atomic_write_text(folder / "summary.json", text, name="summary")
+    print(f"{headline}: {len(results)} runs in {folder} ({seconds:.0f} s this call)")
     print(formatter(summary))
     return 0
 
 
-def _run_transformer(args, spec, folder: Path) -> int:
-    start = time.perf_counter()
-    spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs,
-                                    log=log.info if log.isEnabledFor(logging.INFO) else None)
-    seconds = time.perf_counter() - start
-    summary = analyse_transformer(spec, results)
-    return _report(folder, summary, seconds, f"transformer time emergence, preset {args.preset}", len(results),
-                   format_transformer_summary)
+def _num(value, fmt: str, missing: str = "not reached") -> str:
+    """``value`` formatted, or ``missing`` for None ("not reached" in the summary)."""
+    return missing if value is None else format(value, fmt)
 
 
 def format_transformer_summary(summary: dict) -> str:
@@ -120,18 +154,30 @@ def format_transformer_summary(summary: dict) -> str:
     lines.append(f"skills in frequency order in every seed: {'yes' if summary['in_frequency_order'] else 'no'}")
     fit = summary["fit"]
     if "exponent" in fit:
-        per_seed = summary.get("exponent_seed_sd", float("nan"))
-        lines.append(f"power-law fit tau_emerge ∝ k^p: p = {fit['exponent']:.3f} ± {fit['se']:.3f} (least squares in "
-                     f"log-log over {fit['n_points']} points; per-seed fits {summary['exponent_seed_mean']:.3f} "
-                     f"± {per_seed:.3f} sd); alpha+1 = {summary['alpha_plus_1']:.3g}")
+        per_seed = (f"per-seed fits {_num(summary.get('exponent_seed_mean'), '.3f', 'none')} "
+                    f"± {_num(summary.get('exponent_seed_sd'), '.3f', 'n/a')} sd")
+        lines.append(f"power-law fit tau_emerge ∝ k^p: p = {fit['exponent']:.3f} ± {_num(fit['se'], '.3f', 'n/a')} "
+                     f"(least squares in log-log over {fit['n_points']} points; {per_seed}); "
+                     f"alpha+1 = {summary['alpha_plus_1']:.3g}")
     else:
         lines.append(f"no power-law fit: {fit['missing']}")
     return "\n".join(lines)
 
 
+def edge_warning(fit: dict) -> str:
+    """The warning for a fit at an end of its search range ("" when it is inside)."""
+    if not fit.get("edge"):
+        return ""
+    low, high = fit["search"]
+    return (f"warning: {fit['name']} = {fit['value']:.4g} is at the {fit['edge']} end of the search range "
+            f"[{low:.4g}, {high:.4g}]: the data do not determine it")
+
+
 def _fit_line(fit: dict) -> str:
     law = f" ({fit['law']} law)" if fit.get("law") else ""
-    return f"fitted {fit['name']}{law} = {fit['value']:.4g} ± {fit['sd']:.2g} (bootstrap sd), rms residual {fit['rms']:.3f}"
+    line = f"fitted {fit['name']}{law} = {fit['value']:.4g} ± {fit['sd']:.2g} (bootstrap sd), rms residual {fit['rms']:.3f}"
+    warning = edge_warning(fit)
+    return line + ("\n" + warning if warning else "")
 
 
 def format_summary(summary: dict) -> str:
@@ -148,8 +194,9 @@ def format_summary(summary: dict) -> str:
                      f"{len(summary['skills_emerged'])} of {n} skills emerged)")
         lines.append(f"{'k':>2} {'measured step':>14} {'predicted':>10} {'pred/meas':>10} {'rms R/S':>8}")
         for s in summary["skills"]:
-            lines.append(f"{s['k']:>2} {s['step_half_measured']:>14.0f} {s['step_half_predicted']:>10.0f} "
-                         f"{s['ratio_predicted_to_measured']:>10.3f} {s['rms']:>8.3f}")
+            lines.append(f"{s['k']:>2} {_num(s['step_half_measured'], '>14.0f', 'not reached'):>14} "
+                         f"{_num(s['step_half_predicted'], '>10.0f', 'not reached'):>10} "
+                         f"{_num(s['ratio_predicted_to_measured'], '>10.3f', '-'):>10} {s['rms']:>8.3f}")
         return "\n".join(lines)
     for entry in summary["fits"]:
         lines.append(_fit_line(entry["fit"]))
@@ -160,5 +207,5 @@ def format_summary(summary: dict) -> str:
         lines.append(f"better law for the network: {summary['better_law']}")
     lines.append(f"{len(summary['skills_emerged'])} of {n} skills reach R/S = 0.5, "
                  f"{'in' if summary['in_frequency_order'] else 'NOT in'} frequency order "
-                 f"(at {', '.join(f'{v:.0f}' if np.isfinite(v) else 'never' for v in summary['resource_half_measured'])})")
+                 f"(at {', '.join(_num(v, '.0f') for v in summary['resource_half_measured'])})")
     return "\n".join(lines)

@@ -9,9 +9,20 @@ A constant is fitted by least squares on ``R/S`` against the extended model's cu
 * ``parameter``: ``N_c`` of Eq. 21, on ``R_k(inf)/S`` against the width ``N``.
 
 The fit minimises the sum of squared residuals over a dense grid of candidates (log-spaced for
-``B2``, all integers for ``D_c`` and ``N_c``), then for ``B2`` refines by a parabola through the
-best grid point and its neighbours. The uncertainty is the standard deviation of the fitted
-constant over bootstrap resamples of the measurement rows (``n_boot`` draws).
+``B2`` in ``[1e-5, 1]``, all integers for ``D_c`` and ``N_c`` up to 4 and 2 times the largest
+measured resource), then for ``B2`` refines by a parabola through the best grid point and its
+neighbours. The uncertainty is the standard deviation of the fitted constant over bootstrap
+resamples of the measurement rows (``n_boot`` draws). A best candidate at either end of the
+grid is not determined by the data: :attr:`Fit.edge` says which end (``"lower"``/``"upper"``).
+
+Domain (one :class:`ArgumentError` outside it): ``R/S`` in ``[0, 1]``, the model's range, give or
+take :data:`RATIO_NOISE` for the Monte-Carlo error of a measurement (App. K.3 estimates ``R_k``
+on a finite sample; the bundled runs span -0.025 to 1.055); not all equal (a constant column
+determines no constant); at most :data:`MAX_ROWS` rows and :data:`MAX_BOOT` resamples; resource
+values up to :data:`MAX_RESOURCE`; the model is tabulated at every candidate and distinct
+(skill, resource) pair, at most :data:`MAX_MODEL_VALUES` values (200 MB), and for data at
+``n_s > 1`` at most :data:`MAX_AVERAGES` binomial averages. Rows and resamples are
+processed in blocks of about :data:`_BLOCK` values, so memory stays below ~0.3 GB.
 
 Conventions (the paper leaves them open; these are the authors' public code's): the networks
 here minimise the MSE **without** the 1/2, so a learning rate ``lr`` enters Eq. 14 as
@@ -35,15 +46,38 @@ import numpy as np
 from numeric_check.closed_forms.emergence import DATA_LAWS, data_emergence, time_emergence, width_emergence
 from numeric_check.validation import ArgumentError, integer, positive
 
-__all__ = ["Fit", "KINDS", "fit_constant", "predict", "crossing", "default_r0"]
+__all__ = ["Fit", "KINDS", "fit_constant", "predict", "crossing", "default_r0", "RATIO_NOISE", "MAX_ROWS",
+           "MAX_BOOT", "MAX_RESOURCE", "MAX_MODEL_VALUES", "MAX_AVERAGES", "MAX_SKILLS", "finite_or_none"]
 
 KINDS = ("time", "data", "parameter")
 _NAMES = {"time": "B2", "data": "D_c", "parameter": "N_c"}
 
+#: How far a measured R/S may stray from [0, 1] (Monte-Carlo error of the K.3 estimate).
+RATIO_NOISE = 0.1
+#: The most measurement rows of one fit (a row's bootstrap weights are drawn for every resample).
+MAX_ROWS = 200_000
+#: The most bootstrap resamples.
+MAX_BOOT = 10_000
+#: The largest resource value per kind: steps (time), training-set size D, width N. D and N set
+#: the candidates (``4 D`` and ``2 N`` of them at most) and the binomial averages of Eq. 17.
+MAX_RESOURCE = {"time": 1e9, "data": 100_000, "parameter": 100_000}
+#: The most model values tabulated (candidates times distinct (skill, resource) pairs): 200 MB.
+MAX_MODEL_VALUES = 25_000_000
+#: The most binomial averages of Eq. 17 over d_k (data, n_s > 1): one per candidate and (skill, D)
+#: pair, each a NumPy pass over up to min(D, D_c) terms (~30 microseconds): about half a minute.
+MAX_AVERAGES = 1_000_000
+#: The most skills of a measured or predicted network.
+MAX_SKILLS = 10_000
+_BLOCK = 4_000_000   # values per block of the residual and bootstrap products (32 MB)
+
 
 @dataclass(frozen=True)
 class Fit:
-    """A fitted constant: ``value``, bootstrap ``sd``, root-mean-square residual ``rms``."""
+    """A fitted constant: ``value``, bootstrap ``sd``, root-mean-square residual ``rms``.
+
+    ``search`` is the candidate range; ``edge`` is ``"lower"`` or ``"upper"`` when the best
+    candidate is at that end of it (the data do not determine the constant), else None.
+    """
 
     kind: str
     name: str
@@ -52,6 +86,20 @@ class Fit:
     rms: float
     n_points: int
     law: str | None = None
+    search: tuple[float, float] | None = None
+    edge: str | None = None
+
+
+def finite_or_none(value) -> float | None:
+    """``value`` as a float, or None when it is not finite ("not reached" in strict JSON).
+
+    Examples
+    --------
+    >>> finite_or_none(2), finite_or_none(float("nan"))
+    (2.0, None)
+    """
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 def default_r0(init_std: float) -> float:
@@ -92,46 +140,76 @@ def _candidates(kind: str, x: np.ndarray) -> np.ndarray:
     return np.arange(1, int(max(2 * x.max(), 4)) + 1, dtype=float)
 
 
+def _check_rows(kind: str, x, skill, ratio, n_s: int):
+    x = np.asarray(x, dtype=np.float64)
+    skill = np.asarray(skill)
+    ratio = np.asarray(ratio, dtype=np.float64)
+    if not (x.shape == skill.shape == ratio.shape) or x.ndim != 1 or x.size < 2:
+        raise ArgumentError("x, skill and ratio must be 1-d arrays of one length >= 2")
+    if x.size > MAX_ROWS:
+        raise ArgumentError(f"at most {MAX_ROWS} measurement rows, got {x.size}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(ratio))):
+        raise ArgumentError("resource values and R/S must be finite numbers")
+    low = 0 if kind == "time" else 1
+    top = MAX_RESOURCE[kind]
+    bad = np.flatnonzero((x < low) | (x > top))
+    if bad.size:
+        raise ArgumentError(f"resource values must lie in [{low}, {top:g}] for {kind}, got {x[bad[0]]:g} "
+                            f"(row {bad[0] + 1})")
+    bad = np.flatnonzero((ratio < -RATIO_NOISE) | (ratio > 1 + RATIO_NOISE))
+    if bad.size:
+        raise ArgumentError(f"R/S must lie in [0, 1] (the model's range; {RATIO_NOISE:g} either side for "
+                            f"measurement noise), got {ratio[bad[0]]:g} (row {bad[0] + 1})")
+    if np.all(ratio == ratio[0]):
+        raise ArgumentError(f"every R/S is {ratio[0]:g}: equal values determine no {_NAMES[kind]}")
+    if np.any(skill != np.round(skill)) or np.any(skill < 1) or np.any(skill > n_s):
+        raise ArgumentError(f"skill indices must be integers in [1, {n_s}] (n_s={n_s})")
+    return x, skill.astype(int), ratio
+
+
 def fit_constant(kind: str, x, skill, ratio, *, n_s: int, alpha: float, S: float = 5.0,
                  R0: float | None = None, eta: float | None = None, law: str = "eq17",
                  average: bool = True, rng: np.random.Generator, n_boot: int = 200) -> Fit:
     """Least-squares fit of the kind's constant to rows ``(x, skill, ratio)`` (``ratio = R/S``).
 
     ``skill`` is 1-based. Rows may mix skills; each is compared with the model curve of its
-    skill at ``n_s`` skills and data exponent ``alpha``.
+    skill at ``n_s`` skills and data exponent ``alpha``. Outside the domain of the module
+    docstring (R/S far from [0, 1], equal R/S, too many rows), one :class:`ArgumentError`.
     """
     if kind not in KINDS:
         raise ArgumentError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     if law not in DATA_LAWS:
         raise ArgumentError(f"law must be one of {', '.join(DATA_LAWS)}; got {law!r}")
-    n_s = integer("n_s", n_s, minimum=1)
-    n_boot = integer("n_boot", n_boot, minimum=2)
-    x = np.asarray(x, dtype=np.float64)
-    skill = np.asarray(skill)
-    ratio = np.asarray(ratio, dtype=np.float64)
-    if not (x.shape == skill.shape == ratio.shape) or x.ndim != 1 or x.size < 2:
-        raise ArgumentError("x, skill and ratio must be 1-d arrays of one length >= 2")
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(ratio))):
-        raise ArgumentError("resource values and R/S must be finite numbers")
-    if np.any(x < 0) or (kind != "time" and np.any(x < 1)):
-        raise ArgumentError("resource values must be >= 0 (time) or >= 1 (data, width)")
-    if np.any(skill != np.round(skill)) or np.any(skill < 1) or np.any(skill > n_s):
-        raise ArgumentError(f"skill indices must be integers in [1, {n_s}] (n_s={n_s})")
-    skill = skill.astype(int)
+    n_s = integer("n_s", n_s, minimum=1, maximum=MAX_SKILLS)
+    n_boot = integer("n_boot", n_boot, minimum=2, maximum=MAX_BOOT)
+    x, skill, ratio = _check_rows(kind, x, skill, ratio, n_s)
     if n_s == 1:
         average = False  # P_s(1) = 1: d_1 = D exactly, the binomial average is the identity
     if kind != "time":
         x = np.round(x)
     cands = _candidates(kind, x)
-    model = np.empty((cands.size, x.size))
-    for k in np.unique(skill):
-        rows = np.flatnonzero(skill == k)
-        xs, inverse = np.unique(x[rows], return_inverse=True)
+    pairs, inverse = np.unique(np.column_stack([skill, x]), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    if cands.size * len(pairs) > MAX_MODEL_VALUES:
+        raise ArgumentError(f"{len(pairs)} distinct (skill, resource) pairs times {cands.size} candidate values "
+                            f"of {_NAMES[kind]} is more than {MAX_MODEL_VALUES} model values (200 MB); "
+                            "use fewer distinct resource values")
+    if kind == "data" and average and cands.size * len(pairs) > MAX_AVERAGES:
+        raise ArgumentError(f"{len(pairs)} distinct (skill, D) pairs times {cands.size} candidate values of D_c "
+                            f"is more than {MAX_AVERAGES} binomial averages (n_s > 1; about half a minute); "
+                            "use fewer distinct D values")
+    model = np.empty((cands.size, len(pairs)))         # the model at every candidate and pair
+    for k in np.unique(pairs[:, 0]).astype(int):
+        cols = np.flatnonzero(pairs[:, 0] == k)
         for i, c in enumerate(cands):
-            model[i, rows] = predict(kind, xs, k=int(k), value=c, n_s=n_s, alpha=alpha, S=S, R0=R0,
-                                     eta=eta, law=law, average=average)[inverse]
-    sq = (model - ratio) ** 2
-    sse = sq.sum(axis=1)
+            model[i, cols] = predict(kind, pairs[cols, 1], k=k, value=c, n_s=n_s, alpha=alpha, S=S, R0=R0,
+                                     eta=eta, law=law, average=average)
+    block = max(1, _BLOCK // x.size)
+
+    def squares(start: int) -> np.ndarray:           # (block, rows) squared residuals
+        return (model[start:start + block][:, inverse] - ratio) ** 2
+
+    sse = np.concatenate([squares(start).sum(axis=1) for start in range(0, cands.size, block)])
     best = int(np.argmin(sse))
     value = _refine(kind, cands, sse, best)
     fitted = np.empty_like(ratio)
@@ -140,10 +218,30 @@ def fit_constant(kind: str, x, skill, ratio, *, n_s: int, alpha: float, S: float
         fitted[rows] = predict(kind, x[rows], k=int(k), value=value, n_s=n_s, alpha=alpha, S=S, R0=R0,
                                eta=eta, law=law, average=average)
     rms = float(np.sqrt(np.mean((fitted - ratio) ** 2)))
-    counts = rng.multinomial(x.size, np.full(x.size, 1.0 / x.size), size=n_boot)
-    boot = cands[np.argmin(sq @ counts.T, axis=0)]
+    boot = _bootstrap(squares, cands.size, block, x.size, n_boot, rng)
+    boot = cands[boot]
     sd = float(np.std(np.log(boot)) * value) if kind == "time" else float(np.std(boot))
-    return Fit(kind, _NAMES[kind], float(value), sd, rms, int(x.size), law if kind == "data" else None)
+    edge = "lower" if best == 0 else "upper" if best == cands.size - 1 else None
+    return Fit(kind, _NAMES[kind], float(value), sd, rms, int(x.size), law if kind == "data" else None,
+               (float(cands[0]), float(cands[-1])), edge)
+
+
+def _bootstrap(squares, n_cands: int, block: int, n_rows: int, n_boot: int, rng) -> np.ndarray:
+    """Index of the best candidate for each of ``n_boot`` multinomial resamples of the rows."""
+    best = np.zeros(n_boot, dtype=np.int64)
+    score = np.full(n_boot, np.inf)
+    draws = max(1, _BLOCK // n_rows)
+    for b0 in range(0, n_boot, draws):
+        b1 = min(n_boot, b0 + draws)
+        counts = rng.multinomial(n_rows, np.full(n_rows, 1.0 / n_rows), size=b1 - b0).astype(np.float64)
+        for start in range(0, n_cands, block):
+            sse = squares(start) @ counts.T           # (block, draws)
+            j = np.argmin(sse, axis=0)
+            v = sse[j, np.arange(b1 - b0)]
+            better = v < score[b0:b1]                 # strictly: the first minimum wins, as np.argmin
+            score[b0:b1] = np.where(better, v, score[b0:b1])
+            best[b0:b1] = np.where(better, start + j, best[b0:b1])
+    return best
 
 
 def _refine(kind: str, cands: np.ndarray, sse: np.ndarray, best: int) -> float:
@@ -162,6 +260,8 @@ def _refine(kind: str, cands: np.ndarray, sse: np.ndarray, best: int) -> float:
 def crossing(x, y, level: float) -> float:
     """First ``x`` where ``y`` reaches ``level`` (linear interpolation); ``nan`` if never.
 
+    ``x`` and ``y`` are 1-d, of one length >= 1; anything else is an :class:`ArgumentError`.
+
     Examples
     --------
     >>> crossing([0, 10, 20], [0.0, 0.4, 0.8], 0.5)
@@ -169,6 +269,8 @@ def crossing(x, y, level: float) -> float:
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or x.shape != y.shape or x.size == 0:
+        raise ArgumentError(f"crossing needs x and y of one length >= 1 (1-d), got shapes {x.shape} and {y.shape}")
     above = np.flatnonzero(y >= level)
     if above.size == 0:
         return float("nan")
@@ -200,9 +302,10 @@ def time_curves(results, n_s: int):
 def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> dict:
     """Calibrate on the ``n_s = 1`` runs and predict the ``n_s = n`` runs of one experiment.
 
-    Returns a JSON-ready dict: the fitted constant(s) with bootstrap sd, and per predicted skill
-    the RMS difference between prediction and measured seed mean; for ``time`` also the
-    measured and predicted steps where ``R_k/S = 0.5`` and their ratio; for ``data`` both laws.
+    Returns a dict ready for strict JSON: the fitted constant(s) with bootstrap sd, and per
+    predicted skill the RMS difference between prediction and measured seed mean; for ``time``
+    also the measured and predicted steps where ``R_k/S = 0.5`` and their ratio; for ``data``
+    both laws. A crossing that is never reached is None.
     """
     kind = spec.experiment
     target = max(spec.n_s_values)
@@ -226,14 +329,13 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
             t_meas = crossing(steps5, mean[:, k - 1], 0.5)
             t_pred = crossing(fine, predict("time", fine, k=k, value=fit.value, n_s=target, alpha=spec.alpha,
                                             S=spec.S, R0=R0, eta=eta), 0.5)
+            ratio = t_pred / t_meas if np.isfinite(t_meas) and t_meas > 0 and np.isfinite(t_pred) else np.nan
             skills.append({"k": k, "rms": float(np.sqrt(np.mean((pred - mean[:, k - 1]) ** 2))),
-                           "step_half_measured": t_meas, "step_half_predicted": t_pred,
-                           "ratio_predicted_to_measured": t_pred / t_meas if np.isfinite(t_meas) else float("nan")})
+                           "step_half_measured": finite_or_none(t_meas), "step_half_predicted": finite_or_none(t_pred),
+                           "ratio_predicted_to_measured": finite_or_none(ratio)})
         out["skills"] = skills
-        measured = [s["step_half_measured"] for s in skills]
-        out["emergence_order"] = [s["k"] for s in sorted(skills, key=lambda s: (np.isnan(s["step_half_measured"]),
-                                                                                 s["step_half_measured"]))
-                                  if np.isfinite(s["step_half_measured"])]
+        measured = [np.nan if s["step_half_measured"] is None else s["step_half_measured"] for s in skills]
+        out["emergence_order"] = [int(k) + 1 for k in np.argsort(measured, kind="stable") if np.isfinite(measured[k])]
         out.update(_order(measured))
         return out
     attr = "D" if kind == "data" else "width"
@@ -260,7 +362,7 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
         out["better_law"] = min(out["fits"], key=lambda f: f["rms_all_skills"])["fit"]["law"]
     # Order in which the skills reach R/S = 0.5 as the resource grows (measured seed mean).
     half = [crossing(xs, mean[:, k], 0.5) for k in range(target)]
-    out["resource_half_measured"] = half
+    out["resource_half_measured"] = [finite_or_none(v) for v in half]
     out.update(_order(half))
     return out
 

@@ -39,17 +39,25 @@ from pathlib import Path
 
 import numpy as np
 
+from numeric_check.networks.folder import FolderLock, prepare_folder, read_config
 from numeric_check.networks.mlp import MLP, SGD, Adam, halving_schedule
-from numeric_check.networks.runner import (RunResult, checkpoint, fill_inputs, prepare_folder, read_config, read_lines,
-                                           restart_lines, restore_rng, result_from_lines, rng_state, run_files,
-                                           run_parallel, start_run)
+from numeric_check.networks.parallel import run_parallel
+from numeric_check.networks.runner import (RunResult, checkpoint, checkpoint_steps, fill_inputs, read_lines, read_state,
+                                           restore_rng, result_from_lines, resume, rng_state, run_files, start_run)
 from numeric_check.simulation.data import SparseParity
 from numeric_check.validation import ArgumentError, integer, positive
 
 __all__ = ["ExperimentSpec", "RunSpec", "PRESETS", "EXPERIMENTS", "runs_of", "run_experiment",
-           "train_run", "load_results", "check_spec"]
+           "train_run", "load_results", "check_spec", "run_bytes", "MAX_RUN_BYTES", "MAX_SEEDS"]
 
 EXPERIMENTS = ("time", "data", "parameter")
+
+#: The most memory one run's arrays may take (estimated by :func:`run_bytes`): 4 GiB, so that
+#: two workers fit in the memory of a small machine. The paper's largest run takes ~0.2 GiB.
+MAX_RUN_BYTES = 4 << 30
+
+#: The most seeds of one experiment (the paper uses 10, 50 for width).
+MAX_SEEDS = 1000
 
 
 @dataclass(frozen=True)
@@ -117,17 +125,42 @@ def check_spec(spec: ExperimentSpec) -> ExperimentSpec:
         integer("halve_every", spec.halve_every, minimum=1)
     if not spec.seeds:
         raise ArgumentError("seeds must not be empty")
+    if len(spec.seeds) > MAX_SEEDS:
+        raise ArgumentError(f"at most {MAX_SEEDS} seeds, got {len(spec.seeds)}")
     for s in spec.seeds:
-        integer("seed", s, minimum=0)
+        integer("seed", s, minimum=0, maximum=2**32 - 1)
+    checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     for n_s in spec.n_s_values:
         SparseParity(n_s=n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
+        grid = [(spec.width, None)]
         if spec.experiment == "data":
-            for D in spec.D_values.get(str(n_s), ()):
-                integer("D", D, minimum=1)
+            grid = [(spec.width, integer("D", D, minimum=1)) for D in spec.D_values.get(str(n_s), ())]
         if spec.experiment == "parameter":
-            for N in spec.widths.get(str(n_s), ()):
-                integer("width", N, minimum=1)
+            grid = [(integer("width", N, minimum=1), None) for N in spec.widths.get(str(n_s), ())]
+        for width, D in grid:
+            need = run_bytes(spec, n_s=n_s, width=width, D=D)
+            if need > MAX_RUN_BYTES:
+                raise ArgumentError(f"a run of width {width}, batch {spec.batch}" + (f", D {D}" if D else "")
+                                    + f" and {spec.eval_samples} measurement samples per skill needs about "
+                                    f"{need / 2**30:.3g} GiB of arrays, more than the {MAX_RUN_BYTES >> 30} GiB "
+                                    "bound; use a smaller width or batch")
     return spec
+
+
+def run_bytes(spec: ExperimentSpec, *, n_s: int, width: int, D: int | None) -> int:
+    """An upper estimate of the memory one run's arrays take (bytes).
+
+    Parameters, gradients and Adam's moments (8 copies of ``(n_in + 1) x width``), the
+    workspaces of the forward pass (chunks of 8,192 rows) and of the backward pass (512 rows),
+    and the inputs of the measurement set, one batch and the training set (``D`` rows).
+    """
+    item = np.dtype(spec.dtype).itemsize
+    n_in = n_s + spec.n_b + 1
+    measured = n_s * spec.eval_samples
+    rows = measured + spec.batch + (D or 0)
+    chunk = min(8192, measured)
+    return int(item * (8 * n_in * width + 4 * chunk * width + 2 * min(512, spec.batch) * width + 2 * rows * n_in)
+               + 32 * rows)
 
 
 def runs_of(spec: ExperimentSpec) -> list[RunSpec]:
@@ -204,12 +237,27 @@ def _state(step: int, net: MLP, opt, rng: np.random.Generator, extra: dict) -> d
 
 
 def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
-    """Train (or resume, or just read back) one run, writing its measurements into ``folder``."""
-    spec = run.spec
-    files, lines = start_run(folder, run.name)
-    if lines and lines[-1].get("done"):
-        return _as_result(run, lines)
+    """Train (or resume, or just read back) one run, writing its measurements into ``folder``.
 
+    Resumed from the saved state, a run writes the lines an uninterrupted one writes
+    (:func:`numeric_check.networks.runner.resume`). Overflows of a diverging network are not
+    warned about: its non-finite loss is one ArgumentError.
+    """
+    spec = run.spec
+    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
+    files, lines = start_run(folder, run.name, n_s=run.n_s, schedule=schedule)
+    state = read_state(files, schedule=schedule)
+    # Finished: the done line is there and the state is the last step's (a kill between the two
+    # leaves the state one checkpoint behind: that checkpoint is trained and measured again).
+    if lines and lines[-1]["done"] and (state is None or int(state["step"]) == schedule[-1]):
+        return _as_result(run, lines)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        lines = _train(run, files, lines, state, schedule, log)
+    return _as_result(run, lines)
+
+
+def _train(run: RunSpec, files, lines, state, schedule, log) -> list[dict]:
+    spec = run.spec
     dtype = np.dtype(spec.dtype)
     task = SparseParity(n_s=run.n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
     n_in = run.n_s + spec.n_b
@@ -238,19 +286,22 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
     xa = np.empty((batch, n_in + 1), dtype)
     y = np.empty(batch, dtype)
     order = None
-    step = 0
 
-    resumed = None
-    if files.state.exists() and lines:
-        with np.load(files.state) as state:
-            step = resumed = int(state["step"])
+    point = resume(files, lines, state, schedule=schedule)
+    step, lines = point.step, point.lines
+    if state is not None:
+        try:
             net.load_state(state)
             restore_rng(rng, state["rng"])
             if isinstance(opt, Adam):
                 opt.load_state(state, net)
             if run.D is not None and "order" in state:
                 order = np.array(state["order"])
-    lines = restart_lines(files, lines, step=resumed)
+                if order.shape != (run.D,):
+                    raise ArgumentError(f"saved order has shape {order.shape}, the run needs ({run.D},)")
+        except (ArgumentError, KeyError, ValueError, TypeError) as exc:
+            raise ArgumentError(f"{str(files.state)!r} is not a saved training state of this run ({exc}); remove "
+                                f"{run.name}.jsonl and {run.name}.npz to train that run again, or use --force") from None
 
     def measure(train_loss: float, done: bool) -> None:
         R, L = _evaluate(net, xa_eval, g_eval, run.n_s, spec.S)
@@ -258,9 +309,8 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
         checkpoint(files, lines, name=run.name, step=step, R=R, L=L, train_loss=train_loss, done=done,
                    state=_state(step, net, opt, rng, extra), log=log)
 
-    if step == 0:
-        measure(np.nan, False)
-    train_loss = np.nan
+    if point.measure:              # the line of step 0, or of the saved state when it was lost
+        measure(point.train_loss, step == spec.steps)
     while step < spec.steps:
         if run.D is None:
             b = task.sample(batch, rng)
@@ -282,7 +332,7 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
             raise ArgumentError(f"run {run.name} diverged at step {step} (loss {train_loss}); lower lr")
         if step % spec.eval_every == 0 or step == spec.steps:
             measure(train_loss, step == spec.steps)
-    return _as_result(run, lines)
+    return lines
 
 
 def _as_result(run: RunSpec, lines: list[dict]) -> RunResult:
@@ -297,21 +347,32 @@ def _worker(args):
 
 
 def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: int = 1,
-                   log=None) -> tuple[ExperimentSpec, list[RunResult]]:
+                   log=None, lock: bool = True) -> tuple[ExperimentSpec, list[RunResult]]:
     """Run (or resume) every run of ``spec`` into ``folder``; ``jobs`` parallel processes.
 
-    Returns ``(spec, results)`` as :func:`load_results`. With ``jobs > 1`` each worker is a fresh process with one BLAS thread (set through the
-    ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` variables it inherits).
+    Returns ``(spec, results)`` as :func:`load_results`. The folder's lock
+    (:class:`numeric_check.networks.folder.FolderLock`) is held throughout, unless ``lock`` is
+    False: the caller holds it. With ``jobs > 1`` each worker is a fresh process with one BLAS
+    thread (set through the ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` variables it inherits)
+    that ends with this one (:mod:`numeric_check.networks.parallel`).
     """
     check_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
+    if lock:
+        with FolderLock(folder) as held:
+            return _run_all(spec, folder, force, jobs, log, held.fd)
+    return _run_all(spec, folder, force, jobs, log, None)
+
+
+def _run_all(spec, folder, force, jobs, log, lock_fd):
     folder = prepare_folder(spec, folder, force)
     runs = runs_of(spec)
     if jobs == 1:
         for run in runs:
             train_run(run, folder, log=log)
     else:
-        run_parallel(_worker, [(run, folder) for run in runs], jobs=jobs, log=log)
+        run_parallel(_worker, [(run, folder) for run in runs], jobs=jobs, log=log, name=lambda item: item[0].name,
+                     keep_open=() if lock_fd is None else (lock_fd,))
     return load_results(folder)
 
 
@@ -320,7 +381,7 @@ def _spec_from_config(config: dict) -> ExperimentSpec:
     config["seeds"] = tuple(config["seeds"])
     config["D_values"] = {k: tuple(v) for k, v in config["D_values"].items()}
     config["widths"] = {k: tuple(v) for k, v in config["widths"].items()}
-    return ExperimentSpec(**config)
+    return check_spec(ExperimentSpec(**config))
 
 
 def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
@@ -328,8 +389,9 @@ def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
     folder = Path(folder)
     spec = read_config(folder, _spec_from_config, "emergence nn")
     results = []
+    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     for run in runs_of(spec):
-        lines = read_lines(run_files(folder, run.name).lines)
+        lines = read_lines(run_files(folder, run.name).lines, n_s=run.n_s, schedule=schedule)
         if lines:
             results.append(_as_result(run, lines))
     return spec, results

@@ -1,111 +1,76 @@
-"""What every network experiment shares: the results folder, its runs' files, resuming, and
-running several runs at once (the MLP runs of :mod:`numeric_check.networks.experiments` and the
-transformer runs of :mod:`numeric_check.networks.transformer` alike).
+"""What every network experiment shares: its runs' files, resuming them, and the results they
+hold (the MLP runs of :mod:`numeric_check.networks.experiments` and the transformer runs of
+:mod:`numeric_check.networks.transformer` alike). The folder itself (its lock and config.json)
+is :mod:`numeric_check.networks.folder`'s; running several runs at once is
+:mod:`numeric_check.networks.parallel`'s.
 
-Files (one folder per experiment):
+Files of run ``name`` (in ``<folder>/runs``):
 
-``config.json``
-    Every parameter of the experiment (``{"format": 1, **spec.as_json()}``); a folder holds the
-    runs of one configuration only (:func:`prepare_folder`, :func:`read_config`).
-``runs/<name>.jsonl``
-    One JSON line per checkpoint of run ``name``, written and synced as it is measured
-    (:func:`checkpoint`): the step, ``R_k/S`` and ``L_k`` per skill, the training loss, and
-    ``"done": true`` on the last line.
-``runs/<name>.npz``
-    The state to resume from at the last checkpoint: parameters, optimiser, data RNG.
+``<name>.jsonl``
+    One strict JSON line per checkpoint (:func:`checkpoint`), written and synced as it is
+    measured: the step, ``R_k/S`` and ``L_k`` per skill (6 digits), the training loss (``null``
+    at step 0, before any training step), and ``"done": true`` on the last line. The
+    checkpoints are the steps of :func:`checkpoint_steps`: 0, every ``eval_every`` steps, and
+    the last step.
+``<name>.npz``
+    The state to resume from, at the last checkpoint: ``step``, the training loss of that step,
+    the parameters, the optimiser's state and the data RNG. Written atomically after the line
+    of its step, byte for byte the same for the same state (no time stamps).
 
-A killed run keeps what it measured: a line cut by the kill is dropped with everything after it
-(:func:`read_lines`), and the same command resumes from the saved state, dropping the lines
-measured after it (:func:`restart_lines`), so that a resumed run writes the same lines as an
-uninterrupted one. Skill strength is measured as in App. K.3 (Eq. 318) by the network modules.
+Resuming (:func:`resume`) gives exactly the lines of an uninterrupted run. A kill can cut only
+the last line (the one being written): an unterminated last line that is not a whole line is
+dropped (:func:`read_lines`). Lines measured after the saved state are dropped and measured
+again; the line of the saved state's own step, if it was lost, is rebuilt from the state (the
+network and its measurement set give the same ``R_k`` and ``L_k``, the state holds the
+training loss). Anything else (a bad line before the last, a line off the checkpoint steps,
+lines missing before the saved state, a state that cannot be read) is refused with one
+:class:`ArgumentError` naming the file, and the line where there is one.
+Skill strength is measured as in App. K.3 (Eq. 318) by the network modules.
 
 Examples
 --------
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
->>> files, lines = start_run(folder, "seed0")
+>>> schedule = checkpoint_steps(steps=100, eval_every=50)
+>>> schedule
+[0, 50, 100]
+>>> files, lines = start_run(folder, "seed0", n_s=1, schedule=schedule)
 >>> files.lines.name, files.state.name, lines
 ('seed0.jsonl', 'seed0.npz', [])
->>> lines = restart_lines(files, [], step=None)
->>> checkpoint(files, lines, name="seed0", step=0, R=[0.01], L=[12.4], train_loss=float("nan"),
-...            done=True, state={"step": np.array(0)})
->>> result_from_lines("seed0", 1, 0, 8, None, read_lines(files.lines)).done
-True
+>>> point = resume(files, lines, read_state(files, schedule=schedule), schedule=schedule)
+>>> point.step, point.measure
+(0, True)
+>>> checkpoint(files, point.lines, name="seed0", step=0, R=[0.01], L=[12.4], train_loss=float("nan"),
+...            done=False, state={"step": np.array(0)})
+>>> files.lines.read_text()
+'{"step": 0, "R": [0.01], "L": [12.4], "train_loss": null, "done": false}\\n'
+>>> result_from_lines("seed0", 1, 0, 8, None, read_lines(files.lines, n_s=1, schedule=schedule)).done
+False
 """
 from __future__ import annotations
 
 import io
 import json
+import math
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from numeric_check.networks.folder import prepare_folder, read_config
+from numeric_check.networks.parallel import run_parallel
 from numeric_check.simulation.data import SparseParity
 from numeric_check.validation import ArgumentError, atomic_write_bytes, atomic_write_text
 
-__all__ = ["RunResult", "RunFiles", "run_files", "start_run", "prepare_folder", "read_config", "read_lines", "restart_lines",
-           "checkpoint", "rng_state", "restore_rng", "result_from_lines", "run_parallel", "fill_inputs"]
+__all__ = ["RunResult", "RunFiles", "Resume", "run_files", "start_run", "checkpoint_steps", "read_lines",
+           "read_state", "resume", "checkpoint", "rng_state", "restore_rng", "result_from_lines",
+           "run_parallel", "prepare_folder", "read_config", "fill_inputs", "MAX_CHECKPOINTS"]
 
-_FORMAT = 1
-
-
-# ------------------------------------------------------------------------- the results folder
-def prepare_folder(spec, folder, force: bool) -> Path:
-    """Make ``folder`` ready for ``spec``'s runs and return it as a Path.
-
-    A file in its place, an unreadable config.json, another configuration, or a non-empty folder
-    without config.json are refused (one ArgumentError) unless ``force``, which also deletes old
-    run files. ``spec`` is any spec with ``as_json()`` (MLP experiments and transformer runs).
-    """
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ArgumentError(f"results folder {str(folder)!r} is a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    config = {"format": _FORMAT, **spec.as_json()}
-    path = folder / "config.json"
-    if path.exists():
-        try:
-            saved = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            raise ArgumentError(f"results folder {str(folder)!r} has an unreadable config.json; "
-                                "use another -o or --force") from None
-        if saved != config and not force:
-            differ = sorted(k for k in set(saved) | set(config) if saved.get(k) != config.get(k))
-            raise ArgumentError(f"results folder {str(folder)!r} holds a different configuration "
-                                f"(differs in: {', '.join(differ)}); use another -o or --force")
-        if saved == config and not force:
-            return folder
-    elif folder.exists() and any(folder.iterdir()) and not force:
-        raise ArgumentError(f"results folder {str(folder)!r} is not empty and has no config.json; "
-                            "use another -o or --force")
-    if force and (folder / "runs").exists():
-        for p in (folder / "runs").iterdir():
-            if p.suffix in (".jsonl", ".npz"):
-                p.unlink()
-    atomic_write_text(path, json.dumps(config, indent=1) + "\n", name="config.json")
-    return folder
-
-
-def read_config(folder, build, command: str):
-    """The spec saved in ``folder/config.json``, made by ``build(config_dict)``.
-
-    A missing file, bad JSON, or missing or mistyped entries give one :class:`ArgumentError`
-    naming the folder and the command that writes it.
-    """
-    path = Path(folder) / "config.json"
-    if not path.exists():
-        raise ArgumentError(f"results folder {str(folder)!r} has no config.json (run '{command}' first)")
-    try:
-        config = json.loads(path.read_text())
-        config.pop("format", None)
-        return build(config)
-    except ArgumentError:
-        raise
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-        raise ArgumentError(f"results folder {str(folder)!r} does not hold results of '{command}' "
-                            "(config.json is unreadable or incomplete)") from None
+#: The most checkpoints of one run: its lines are held in memory (~1 kB each as Python objects),
+#: so 100,000 of them take ~0.1 GB. The paper's runs have 51 to 601.
+MAX_CHECKPOINTS = 100_000
 
 
 # ------------------------------------------------------------------------- one run's files
@@ -123,33 +88,217 @@ def run_files(folder, name: str) -> RunFiles:
     return RunFiles(runs / f"{name}.jsonl", runs / f"{name}.npz")
 
 
-def start_run(folder, name: str) -> tuple[RunFiles, list[dict]]:
+def checkpoint_steps(*, steps: int, eval_every: int) -> list[int]:
+    """The steps at which a run is measured: 0, every ``eval_every`` steps, and ``steps``.
+
+    Examples
+    --------
+    >>> checkpoint_steps(steps=120, eval_every=50)
+    [0, 50, 100, 120]
+    """
+    if -(-steps // eval_every) + 1 > MAX_CHECKPOINTS:
+        raise ArgumentError(f"steps/eval_every must be at most {MAX_CHECKPOINTS - 1} checkpoints (the lines of a "
+                            f"run are held in memory), got {steps}/{eval_every}")
+    out = list(range(0, steps, eval_every))
+    return out + [steps]
+
+
+def start_run(folder, name: str, *, n_s: int, schedule: list[int]) -> tuple[RunFiles, list[dict]]:
     """Create ``folder/runs`` if needed; return run ``name``'s files and the lines it has measured."""
     (Path(folder) / "runs").mkdir(parents=True, exist_ok=True)
     files = run_files(folder, name)
-    return files, read_lines(files.lines)
+    return files, read_lines(files.lines, n_s=n_s, schedule=schedule)
 
 
-def read_lines(path) -> list[dict]:
-    """The JSON lines saved in ``path`` (none if it does not exist); a line cut by a kill ends them."""
+def _line_bytes(n_s: int) -> int:
+    """An upper bound on the length of one line: a step, ``2 n_s`` numbers of <= 24 characters."""
+    return 200 + 48 * n_s
+
+
+def _bad(path: Path, number: int, reason: str) -> ArgumentError:
+    name = path.stem
+    return ArgumentError(f"{str(path)!r} line {number}: {reason}; remove {name}.jsonl and {name}.npz "
+                         f"to train that run again, or use --force")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_line(path: Path, number: int, line, n_s: int | None, schedule: list[int] | None) -> dict:
+    """``line`` (parsed JSON) if it is checkpoint ``number`` (1-based) of the run, else ArgumentError."""
+    if not isinstance(line, dict):
+        raise _bad(path, number, f"not a checkpoint line (a JSON {type(line).__name__}, not an object)")
+    keys = {"step", "R", "L", "train_loss", "done"}
+    if set(line) != keys:
+        missing, extra = sorted(keys - set(line)), sorted(set(line) - keys)
+        raise _bad(path, number, "not a checkpoint line (" + "; ".join(
+            part for part in (f"missing {', '.join(missing)}" if missing else "",
+                              f"unknown {', '.join(extra)}" if extra else "") if part) + ")")
+    step = line["step"]
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise _bad(path, number, f"step must be an integer >= 0, got {step!r}")
+    if schedule is not None:
+        if number > len(schedule):
+            raise _bad(path, number, f"a line after the last checkpoint (step {schedule[-1]})")
+        if step != schedule[number - 1]:
+            raise _bad(path, number, f"step {step} where checkpoint {number} is at step {schedule[number - 1]}")
+    for key in ("R", "L"):
+        values = line[key]
+        if not (isinstance(values, list) and all(_number(v) and math.isfinite(v) for v in values)):
+            raise _bad(path, number, f"{key} must be a list of finite numbers, got {str(values)[:40]!r}")
+        if n_s is not None and len(values) != n_s:
+            raise _bad(path, number, f"{key} has {len(values)} values, the run has {n_s} skills")
+    loss = line["train_loss"]
+    if loss is not None and not (_number(loss) and (math.isfinite(loss) or (step == 0 and math.isnan(loss)))):
+        # NaN at step 0: the lines written before the training loss of step 0 became null
+        raise _bad(path, number, f"train_loss must be a finite number or null, got {loss!r}")
+    if not isinstance(line["done"], bool):
+        raise _bad(path, number, f"done must be true or false, got {line['done']!r}")
+    if schedule is not None and line["done"] != (number == len(schedule)):
+        raise _bad(path, number, f"done is {str(line['done']).lower()} at checkpoint {number} of {len(schedule)}")
+    line["R"] = [float(v) for v in line["R"]]
+    line["L"] = [float(v) for v in line["L"]]
+    line["train_loss"] = None if loss is None or math.isnan(loss) else float(loss)
+    return line
+
+
+def _parse(raw: bytes):
+    return json.loads(raw.decode("utf-8"))
+
+
+def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = None) -> list[dict]:
+    """The checkpoint lines saved in ``path`` (none if it does not exist), checked.
+
+    An unterminated last line that does not parse was cut by a kill and is dropped. Every other
+    line must be a checkpoint line: ``step``, ``R``, ``L`` (``n_s`` finite numbers each, when
+    ``n_s`` is given), ``train_loss`` (a finite number or null), ``done``; with ``schedule``
+    (:func:`checkpoint_steps`) line ``i`` must be at step ``schedule[i]`` and only the last
+    checkpoint is done. Otherwise one :class:`ArgumentError` names the file and the line. The
+    file may hold at most ``len(schedule)`` lines' worth of bytes.
+    """
     path = Path(path)
-    if not path.exists():
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
         return []
+    if schedule is not None and n_s is not None and size > len(schedule) * _line_bytes(n_s):
+        raise ArgumentError(f"{str(path)!r}: {size} bytes, more than the {len(schedule)} checkpoint lines of "
+                            f"this run can hold; remove it to train that run again, or use --force")
+    parts = path.read_bytes().split(b"\n")
+    tail = parts.pop()               # b"" when the file ends with a newline
     lines = []
-    for line in path.read_text().splitlines():
+    for number, raw in enumerate(parts, start=1):
         try:
-            lines.append(json.loads(line))
-        except json.JSONDecodeError:
-            break  # a line cut by a kill: drop it and everything after
+            parsed = _parse(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise _bad(path, number, "not a JSON line" if raw.strip() else "an empty line") from None
+        lines.append(_check_line(path, number, parsed, n_s, schedule))
+    if tail:
+        try:
+            parsed = _parse(tail)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            return lines             # a line cut by a kill: dropped, measured again on resume
+        lines.append(_check_line(path, len(parts) + 1, parsed, n_s, schedule))
     return lines
 
 
-def restart_lines(files: RunFiles, lines: list[dict], *, step: int | None) -> list[dict]:
-    """Keep the lines measured up to ``step``, the step of the state resumed from (none when
-    ``step`` is None: the run starts afresh), rewrite the lines file with them and return them."""
-    kept = [] if step is None else [line for line in lines if line["step"] <= step]
-    atomic_write_text(files.lines, "".join(json.dumps(line) + "\n" for line in kept), name="run log")
-    return kept
+_MAX_STATE_BYTES = 8 << 30   # above any run's arrays (numeric_check.networks.experiments.MAX_RUN_BYTES)
+
+
+def read_state(files: RunFiles, *, schedule: list[int]) -> dict | None:
+    """The arrays of run's saved state (None if there is none), its ``step`` one of ``schedule``.
+
+    A file that is not such a state (not an ``.npz``, arrays that need pickle, no ``step``, a
+    step off the checkpoints, more than 8 GiB) is one :class:`ArgumentError` naming it.
+    """
+    path = files.state
+    if not path.exists():
+        return None
+
+    def bad(reason: str) -> ArgumentError:
+        return ArgumentError(f"{str(path)!r} is not a saved training state of this run ({reason}); remove "
+                             f"{path.stem}.jsonl and {path.stem}.npz to train that run again, or use --force")
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+        if total > _MAX_STATE_BYTES:
+            raise bad(f"{total} bytes of arrays")
+        with np.load(path, allow_pickle=False) as saved:
+            state = {key: saved[key] for key in saved.files}
+    except ArgumentError:
+        raise
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+        raise bad(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    step = state.get("step")
+    if step is None or step.shape != () or step.dtype.kind not in "iu":
+        raise bad("no integer step")
+    if int(step) not in schedule:
+        raise bad(f"step {int(step)} is not a checkpoint")
+    if "train_loss" in state and (state["train_loss"].shape != () or state["train_loss"].dtype.kind != "f"):
+        raise bad("train_loss is not a number")
+    return state
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a run goes on: from ``step`` (the saved state's, 0 afresh), with the ``lines`` kept;
+    ``measure`` says that the line of ``step`` is to be written before training goes on, with
+    ``train_loss`` (the loss of that step's training batch; nan at step 0)."""
+
+    step: int
+    lines: list
+    measure: bool
+    train_loss: float
+
+
+def resume(files: RunFiles, lines: list[dict], state: dict | None, *, schedule: list[int]) -> Resume:
+    """Where run ``files`` goes on from its checked ``lines`` and saved ``state`` (:func:`read_state`).
+
+    Without a state the run starts afresh (its lines are measured again, the same). With one at
+    checkpoint ``i``, lines ``0..i`` are kept and the file is rewritten with them (atomically);
+    if line ``i`` itself is missing it is measured again from the state; if lines before it are
+    missing, one :class:`ArgumentError` names the file.
+    """
+    if state is None:
+        step, loss = 0, math.nan
+    else:
+        step = int(state["step"])
+        loss = float(state["train_loss"]) if "train_loss" in state else None
+    index = schedule.index(step)
+    kept = lines[:index + 1]
+    if len(kept) < index:
+        raise ArgumentError(f"{str(files.lines)!r} holds {len(kept)} lines but the saved state is at step {step} "
+                            f"(line {index + 1}): lines {len(kept) + 1} to {index} are lost; remove "
+                            f"{files.lines.stem}.jsonl and .npz to train that run again, or use --force")
+    measure = len(kept) == index
+    if measure and loss is None:
+        raise ArgumentError(f"{str(files.lines)!r} line {index + 1} (step {step}) is lost and the saved state "
+                            f"{str(files.state)!r} (an older format) does not hold its training loss; remove "
+                            f"{files.lines.stem}.jsonl and .npz to train that run again, or use --force")
+    atomic_write_text(files.lines, "".join(_line_text(line) for line in kept), name="run log")
+    return Resume(step, kept, measure, math.nan if loss is None else loss)
+
+
+def _line_text(line: dict) -> str:
+    return json.dumps(line, allow_nan=False) + "\n"
+
+
+def _npz_bytes(state: dict) -> bytes:
+    """``state`` as an ``.npz`` (what ``np.savez`` writes), with fixed time stamps."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for key, value in state.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            with zf.open(info, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(value), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _rounded(value) -> float | None:
+    value = round(float(value), 6)
+    return value if math.isfinite(value) else None
 
 
 def checkpoint(files: RunFiles, lines: list[dict], *, name: str, step: int, R, L, train_loss: float, done: bool,
@@ -157,19 +306,23 @@ def checkpoint(files: RunFiles, lines: list[dict], *, name: str, step: int, R, L
     """Record one checkpoint: append its line to the file (synced) and to ``lines``, then save ``state``.
 
     ``R`` is ``R_k/S`` and ``L`` the skill loss ``L_k`` per skill, rounded to 6 digits in the
-    line; ``state`` maps names to the arrays to resume from (``np.savez``, written atomically);
-    ``log`` gets one progress line.
+    line (finite: a network whose measurement is not finite has diverged, an ArgumentError);
+    ``train_loss`` is ``null`` in the line when it is not finite (step 0). ``state`` maps names
+    to the arrays to resume from; the training loss is added to it, and it is written
+    atomically. ``log`` gets one progress line.
     """
-    line = {"step": step, "R": [round(float(v), 6) for v in R], "L": [round(float(v), 6) for v in L],
-            "train_loss": round(float(train_loss), 6), "done": done}
+    R = [_rounded(v) for v in R]
+    L = [_rounded(v) for v in L]
+    if None in R or None in L:
+        raise ArgumentError(f"run {name} diverged: its measurement at step {step} is not finite; lower lr")
+    line = {"step": int(step), "R": R, "L": L, "train_loss": _rounded(train_loss), "done": bool(done)}
     with open(files.lines, "a") as fh:
-        fh.write(json.dumps(line) + "\n")
+        fh.write(_line_text(line))
         fh.flush()
         os.fsync(fh.fileno())
     lines.append(line)
-    buffer = io.BytesIO()
-    np.savez(buffer, **state)
-    atomic_write_bytes(files.state, buffer.getvalue(), name="run state")
+    atomic_write_bytes(files.state, _npz_bytes({**state, "train_loss": np.array(float(train_loss))}),
+                       name="run state")
     if log is not None:
         log(f"{name}: step {step} R/S " + " ".join(f"{v:.3f}" for v in R))
 
@@ -209,32 +362,6 @@ def result_from_lines(name: str, n_s: int, seed: int, width: int, D, lines: list
                      L=np.array([line["L"] for line in lines], dtype=np.float64),
                      train_loss=np.array([line["train_loss"] for line in lines], dtype=np.float64),
                      done=bool(lines and lines[-1].get("done")))
-
-
-# ------------------------------------------------------------------------- several runs
-def run_parallel(worker, items, *, jobs: int, log=None) -> None:
-    """Call ``worker(item)`` for every item in ``jobs`` spawned processes with one BLAS thread each.
-
-    The thread variables (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``, ``MKL_NUM_THREADS``) are
-    set to 1 while the pool starts, so the workers inherit them; ``log`` gets each worker's
-    return value.
-    """
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    saved = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    os.environ.update({k: "1" for k in saved})
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
-            for name in pool.map(worker, items):
-                if log is not None:
-                    log(f"{name}: done")
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 # ------------------------------------------------------------------------- network inputs

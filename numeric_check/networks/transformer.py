@@ -47,15 +47,22 @@ from pathlib import Path
 import numpy as np
 
 from numeric_check.closed_forms.calibration import crossing
-from numeric_check.networks.runner import (RunResult, checkpoint, fill_inputs, prepare_folder, read_config, read_lines,
-                                           restart_lines, restore_rng, result_from_lines, rng_state, run_files,
-                                           run_parallel, start_run)
+from numeric_check.networks.folder import FolderLock, prepare_folder, read_config
+from numeric_check.networks.parallel import run_parallel
+from numeric_check.networks.runner import (RunResult, checkpoint, checkpoint_steps, fill_inputs, read_lines, read_state,
+                                           restore_rng, result_from_lines, resume, rng_state, run_files, start_run)
 from numeric_check.simulation.data import SparseParity
 from numeric_check.validation import ArgumentError, integer, open_interval, positive
 
 __all__ = ["TransformerSpec", "TRANSFORMER_PRESETS", "token_count", "require_torch", "build_model",
            "tokens", "train_transformer_run", "run_transformer", "load_transformer_results",
-           "emergence_steps", "fit_power", "analyse_transformer"]
+           "emergence_steps", "fit_power", "analyse_transformer", "transformer_bytes"]
+
+#: The most memory of one run (see :func:`transformer_bytes`), as the MLP runs'.
+MAX_RUN_BYTES = 4 << 30
+
+#: The most seeds of one experiment (the paper uses 5).
+MAX_SEEDS = 1000
 
 
 @dataclass(frozen=True)
@@ -123,10 +130,31 @@ def check_transformer_spec(spec: TransformerSpec) -> TransformerSpec:
     open_interval("threshold", spec.threshold, 0.0, 1.0)
     if not spec.seeds:
         raise ArgumentError("seeds must not be empty")
+    if len(spec.seeds) > MAX_SEEDS:
+        raise ArgumentError(f"at most {MAX_SEEDS} seeds, got {len(spec.seeds)}")
     for s in spec.seeds:
-        integer("seed", s, minimum=0)
+        integer("seed", s, minimum=0, maximum=2**32 - 1)
+    checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     SparseParity(n_s=spec.n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
+    need = transformer_bytes(spec)
+    if need > MAX_RUN_BYTES:
+        raise ArgumentError(f"a transformer run of embedding {spec.d_model}, batch {spec.batch} and "
+                            f"{spec.eval_samples} measurement samples per skill needs about {need / 2**30:.3g} GiB, "
+                            f"more than the {MAX_RUN_BYTES >> 30} GiB bound; use a smaller width or batch")
     return spec
+
+
+def transformer_bytes(spec: TransformerSpec) -> int:
+    """An upper estimate of the memory of one transformer run (bytes, float32).
+
+    Parameters with gradients and optimiser state (4 copies of ~``12 d^2 + L d (2 + L)``), the
+    activations of one batch (~``40 L d`` per sample, kept for the backward pass) and of a
+    measurement chunk of 4,096 samples, and the token features of the measurement set.
+    """
+    L, d = token_count(spec), spec.d_model
+    params = 12 * d * d + L * d * 4 + (2 + L) * d
+    tokens_eval = spec.n_s * spec.eval_samples * L * (2 + L + 1)
+    return int(4 * (4 * params + 40 * L * d * (spec.batch + 4096) + spec.batch * L * (2 + L) + tokens_eval))
 
 
 def token_count(spec: TransformerSpec) -> int:
@@ -226,8 +254,12 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     seed = integer("seed", seed, minimum=0)
     torch = require_torch()
     name = f"seed{seed}"
-    files, lines = start_run(folder, name)
-    if lines and lines[-1].get("done"):
+    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
+    files, lines = start_run(folder, name, n_s=spec.n_s, schedule=schedule)
+    state = read_state(files, schedule=schedule)
+    # Finished: the done line is there and the state is the last step's (a kill between the two
+    # leaves the state one checkpoint behind: that checkpoint is trained and measured again).
+    if lines and lines[-1]["done"] and (state is None or int(state["step"]) == schedule[-1]):
         return _as_result(spec, seed, lines)
 
     task = SparseParity(n_s=spec.n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
@@ -248,20 +280,22 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     g_eval = np.concatenate([task.signs(p) for p in parts]).astype(np.float64).reshape(spec.n_s, -1)
     x = np.empty((spec.batch, L + 1), np.float32)
     y = np.empty(spec.batch, np.float32)
-    step = 0
 
     params = list(net.parameters())
-    resumed = None
-    if files.state.exists() and lines:
-        with np.load(files.state) as state:
-            step = resumed = int(state["step"])
-            net.load_state_dict({k[2:]: torch.from_numpy(state[k]) for k in state.files if k.startswith("p:")})
-            for key in state.files:
+    point = resume(files, lines, state, schedule=schedule)
+    step, lines = point.step, point.lines
+    if state is not None:
+        try:
+            net.load_state_dict({k[2:]: torch.from_numpy(state[k]) for k in state if k.startswith("p:")})
+            for key in state:
                 if key.startswith("o:"):
                     _, i, slot = key.split(":")
                     opt.state[params[int(i)]][slot] = torch.from_numpy(state[key]).clone()
             restore_rng(rng, state["rng"])
-    lines = restart_lines(files, lines, step=resumed)
+        except (KeyError, ValueError, TypeError, IndexError, RuntimeError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ArgumentError(f"{str(files.state)!r} is not a saved training state of this run ({reason}); "
+                                f"remove {name}.jsonl and {name}.npz to train that run again, or use --force") from None
 
     def measure(train_loss: float, done: bool) -> None:
         with torch.no_grad():
@@ -277,8 +311,8 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
         checkpoint(files, lines, name=name, step=step, R=R, L=Lk, train_loss=train_loss, done=done,
                    state=arrays, log=log)
 
-    if step == 0:
-        measure(np.nan, False)
+    if point.measure:              # the line of step 0, or of the saved state when it was lost
+        measure(point.train_loss, step == spec.steps)
     loss_fn = torch.nn.MSELoss()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     while step < spec.steps:
@@ -306,20 +340,31 @@ def _worker(args):
     return f"seed{seed}"
 
 
-def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs: int = 1, log=None):
+def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs: int = 1, log=None,
+                    lock: bool = True):
     """Run (or resume) every seed of ``spec`` into ``folder``; ``jobs`` single-thread processes.
 
-    Returns ``(spec, results)`` as :func:`load_transformer_results`.
+    Returns ``(spec, results)`` as :func:`load_transformer_results`. The folder's lock is held
+    throughout unless ``lock`` is False (the caller holds it), as
+    :func:`numeric_check.networks.experiments.run_experiment`.
     """
     check_transformer_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
     require_torch()
+    if lock:
+        with FolderLock(folder) as held:
+            return _run_all(spec, folder, force, jobs, log, held.fd)
+    return _run_all(spec, folder, force, jobs, log, None)
+
+
+def _run_all(spec, folder, force, jobs, log, lock_fd):
     folder = prepare_folder(spec, folder, force)
     if jobs == 1:
         for seed in spec.seeds:
             train_transformer_run(spec, seed, folder, log=log)
     else:
-        run_parallel(_worker, [(spec, seed, folder) for seed in spec.seeds], jobs=jobs, log=log)
+        run_parallel(_worker, [(spec, seed, folder) for seed in spec.seeds], jobs=jobs, log=log,
+                     name=lambda item: f"seed{item[1]}", keep_open=() if lock_fd is None else (lock_fd,))
     return load_transformer_results(folder)
 
 
@@ -329,8 +374,9 @@ def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
     spec = read_config(folder, lambda config: check_transformer_spec(
         TransformerSpec(**{**config, "seeds": tuple(config["seeds"])})), "emergence nn transformer")
     results = []
+    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     for seed in spec.seeds:
-        lines = read_lines(run_files(folder, f"seed{seed}").lines)
+        lines = read_lines(run_files(folder, f"seed{seed}").lines, n_s=spec.n_s, schedule=schedule)
         if lines:
             results.append(_as_result(spec, seed, lines))
     return spec, results
@@ -353,7 +399,8 @@ def emergence_steps(steps, R, *, threshold: float) -> np.ndarray:
 
 
 def fit_power(k, tau) -> dict:
-    """Least-squares fit of ``log tau = c + p log k``: exponent ``p``, its standard error, ``c``.
+    """Least-squares fit of ``log tau = c + p log k``: exponent ``p``, its standard error (None
+    with two points: no degree of freedom is left), ``c``.
 
     Examples
     --------
@@ -371,14 +418,14 @@ def fit_power(k, tau) -> dict:
     coef, *_ = np.linalg.lstsq(X, np.log(tau[ok]), rcond=None)
     resid = np.log(tau[ok]) - X @ coef
     dof = ok.sum() - 2
-    se = float(np.sqrt(resid @ resid / dof * np.linalg.inv(X.T @ X)[1, 1])) if dof > 0 else float("nan")
+    se = float(np.sqrt(resid @ resid / dof * np.linalg.inv(X.T @ X)[1, 1])) if dof > 0 else None
     return {"exponent": float(coef[1]), "se": se, "prefactor": float(np.exp(coef[0])), "n_points": int(ok.sum())}
 
 
 def analyse_transformer(spec: TransformerSpec, results) -> dict:
     """``tau_emerge(k)`` per seed, the power-law fit over all seeds and per seed, the emergence order.
 
-    Returns a JSON-ready dict: ``tau`` (seeds × n_s), ``tau_mean``/``tau_sd`` over seeds,
+    Returns a dict ready for strict JSON (None where a value does not exist): ``tau`` (seeds × n_s), ``tau_mean``/``tau_sd`` over seeds,
     ``fit`` (pooled least squares on every finite (k, tau) pair; ``se`` = the regression's
     standard error), ``exponent_per_seed`` with mean and sd, ``alpha_plus_1``, and whether every
     seed's skills pass the threshold in frequency order.
@@ -410,5 +457,5 @@ def analyse_transformer(spec: TransformerSpec, results) -> dict:
     out["exponent_per_seed"] = per_seed
     if per_seed:
         out["exponent_seed_mean"] = float(np.mean(per_seed))
-        out["exponent_seed_sd"] = float(np.std(per_seed, ddof=1)) if len(per_seed) > 1 else float("nan")
+        out["exponent_seed_sd"] = float(np.std(per_seed, ddof=1)) if len(per_seed) > 1 else None
     return out

@@ -1,6 +1,8 @@
 """``emergence nn``, ``emergence calibrate`` and the ``networks`` figure set as a user runs them."""
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -42,6 +44,56 @@ def test_nn_bad_input_is_one_line_exit_2(extra, match, tmp_path):
     assert code == 2, err
     assert err.startswith("emergence: error:") and match in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x" / "runs").exists()
+
+
+def test_summary_json_is_strict_and_never_reached_is_null(tmp_path, capsys):
+    """Item 8: skills that never emerge are ``null`` in summary.json (parsed strictly, no NaN
+    token) and printed as 'not reached'; the lines' step-0 training loss is null too."""
+    out = tmp_path / "time"
+    assert main(["nn", "time", "--steps", "60", "--seeds", "0", "--width", "16", "--jobs", "1", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "not reached" in text and "nan" not in text
+
+    def refuse(token):
+        raise AssertionError(f"{token} in strict JSON")
+
+    summary = json.loads((out / "summary.json").read_text(), parse_constant=refuse)
+    assert summary["skills"][4]["step_half_measured"] is None and "seconds_this_call" not in summary
+    first = json.loads((out / "runs" / "ns1_seed0.jsonl").read_text().splitlines()[0], parse_constant=refuse)
+    assert first["step"] == 0 and first["train_loss"] is None
+
+
+def test_an_override_the_experiment_does_not_use_is_refused(tmp_path):
+    """Item 10: ``nn parameter --width`` was written to config.json and ignored."""
+    code, _, err = run("nn", "parameter", "--width", "5", "-o", str(tmp_path / "p"))
+    assert code == 2 and "--width is not used by the parameter experiment" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("extra, match", [
+    (["--seeds", "5-1"], "--seeds range '5-1' is decreasing, so it names no seed"),
+    (["--seeds", "0-5000"], "--seeds names at most 1000 seeds"),
+    (["--seeds", "1,1"], "names a seed twice"),
+    (["--width", "100000000"], "more than the 4 GiB bound"),
+    (["--batch", "100000000"], "more than the 4 GiB bound"),
+    (["--width", "1e8"], "--width"),
+    (["--steps", "100000000"], "checkpoints"),
+    (["--jobs", "1000"], "--jobs must be an integer in [1, 64]"),
+])
+def test_nn_sizes_and_seeds_say_what_is_wrong(extra, match, tmp_path):
+    """Items 14 and 17: bounds derived from memory; a decreasing seed range says so."""
+    code, _, err = run("nn", "time", *extra, "-o", str(tmp_path / "x"))
+    assert code == 2 and match in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_diverging_run_is_one_error_line_without_warnings(tmp_path, jobs):
+    """Item 17: overflows of a diverging network printed 8-16 RuntimeWarning lines."""
+    code, _, err = run("nn", "time", "--lr", "1000", "--steps", "50", "--width", "16", "--batch", "64",
+                       "--seeds", "0", "--jobs", jobs, "-o", str(tmp_path / "x"))
+    assert code == 2 and "diverged" in err and "lower lr" in err
+    assert err.strip().splitlines() == [err.strip()] and "Warning" not in err
 
 
 def _write(path, rows, header=True):
