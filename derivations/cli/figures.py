@@ -10,16 +10,28 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("figures", help="write a figure set as PNG and PDF")
     p.add_argument("name", help="figure set name, or 'all'")
     p.add_argument("-o", "--output", required=True, help="folder to write into")
+    p.add_argument("--results", metavar="DIR",
+                   help="networks set only: the folder of saved 'emergence nn' results (holding <experiment>-quick "
+                        "or -paper); default ./results/nn, then the repository's results/nn and docs/results/nn")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from derivations.document.figures import figure_sets, get_figure_set
-    from numeric_check.validation import writable_folder
+    from numeric_check.validation import ArgumentError, writable_folder
 
     names = list(figure_sets()) if args.name == "all" else [get_figure_set(args.name).name]
+    results = getattr(args, "results", None)
+    if results is not None and "networks" not in names:
+        raise ArgumentError(f"--results is used by the networks figure set only, not by {args.name!r}")
     folder = Path(writable_folder(args.output, name="-o"))
     for name in names:
-        for figure in get_figure_set(name).make(folder):
+        if name == "networks":   # asked for by name, it fails in one line when there are no results
+            from derivations.document import network_figures
+
+            figures = network_figures.make(folder, results=results, required=args.name == "networks")
+        else:
+            figures = get_figure_set(name).make(folder)
+        for figure in figures:
             print(f"wrote {figure.png} and {figure.pdf}")
     return 0

@@ -2,10 +2,15 @@
 saved MLP results, and Fig. 4 (transformer time emergence, tau_emerge(k)) from saved transformer
 results.
 
-Results are read from ``results/nn/<experiment>-paper`` when that folder holds finished runs,
-else ``results/nn/<experiment>-quick`` (the root can be moved with the environment variable
-``EMERGENCE_NN_RESULTS``). Without any saved results the set prints one line saying so and makes
-no figure. Measured curves: seed mean, dashed, with a ±1 sd band; calibrated extended-model
+Results are read from ``<root>/<experiment>-paper`` when that folder holds finished runs, else
+``<root>/<experiment>-quick``, for each root of :func:`results_roots` in turn: ``results/nn`` in
+the current folder (where ``emergence nn`` writes by default), then ``results/nn`` and
+``docs/results/nn`` (the bundled quick results) of the repository this package lives in, found
+from the package's own path, not from the current folder. ``emergence figures networks
+--results DIR`` (or the environment variable ``EMERGENCE_NN_RESULTS``) names the one root to
+use. Asked for by name, the set fails with one line when no root holds finished results
+(:func:`make`); as part of the document or ``figures all`` it says so in one line and makes no
+figure. Measured curves: seed mean, dashed, with a ±1 sd band; calibrated extended-model
 predictions: solid (data: Eq. 17 solid, corrected linear law dotted).
 """
 from __future__ import annotations
@@ -22,26 +27,45 @@ from numeric_check.networks.experiments import load_results
 from numeric_check.networks.transformer import analyse_transformer, load_transformer_results
 from numeric_check.validation import ArgumentError
 
-__all__ = ["figure_set", "results_roots", "find_results", "find_transformer_results"]
+__all__ = ["figure_set", "make", "results_roots", "find_results", "find_transformer_results", "REPOSITORY"]
+
+#: The repository this package lives in (``derivations/document/`` is two levels below it).
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def results_roots() -> list[Path]:
-    """Folders searched for results: ``$EMERGENCE_NN_RESULTS`` if set, else ``results/nn`` (where
-    ``emergence nn`` writes by default) then ``docs/results/nn`` (the committed quick results)."""
+def results_roots(results=None) -> list[Path]:
+    """Folders searched for results, in order: ``results`` if given, else ``$EMERGENCE_NN_RESULTS``
+    if set, else ``./results/nn``, the repository's ``results/nn`` and its ``docs/results/nn``."""
+    if results is not None:
+        return [Path(results)]
     if os.environ.get("EMERGENCE_NN_RESULTS"):
         return [Path(os.environ["EMERGENCE_NN_RESULTS"])]
-    return [Path("results") / "nn", Path("docs") / "results" / "nn"]
+    roots = []
+    for root in (Path.cwd() / "results" / "nn", REPOSITORY / "results" / "nn", REPOSITORY / "docs" / "results" / "nn"):
+        if root.resolve() not in [r.resolve() for r in roots]:
+            roots.append(root)
+    return roots
 
 
-def find_results(experiment: str):
-    """(spec, results, folder) of the best saved results for ``experiment``, or None."""
-    for root, preset in ((root, preset) for preset in ("paper", "quick") for root in results_roots()):
-        folder = root / f"{experiment}-{preset}"
-        if not (folder / "config.json").exists():
-            continue
+def _candidates(name: str, roots):
+    for preset in ("paper", "quick"):
+        for root in roots:
+            folder = root / f"{name}-{preset}"
+            if (folder / "config.json").exists():
+                yield folder
+
+
+def find_results(experiment: str, roots=None, *, skipped: list | None = None):
+    """(spec, results, folder) of the best saved results for ``experiment``, or None.
+
+    ``roots`` defaults to :func:`results_roots`; a folder that cannot be read is passed over,
+    its reason appended to ``skipped``."""
+    for folder in _candidates(experiment, results_roots() if roots is None else roots):
         try:
             spec, results = load_results(folder)
-        except (ArgumentError, KeyError, TypeError, ValueError):
+        except ArgumentError as exc:
+            if skipped is not None:
+                skipped.append(str(exc))
             continue
         done = {r.n_s for r in results if r.done}
         if 1 in done and max(spec.n_s_values) in done:
@@ -49,15 +73,14 @@ def find_results(experiment: str):
     return None
 
 
-def find_transformer_results():
+def find_transformer_results(roots=None, *, skipped: list | None = None):
     """(spec, finished results, folder) of the best saved transformer results, or None."""
-    for root, preset in ((root, preset) for preset in ("paper", "quick") for root in results_roots()):
-        folder = root / f"transformer-{preset}"
-        if not (folder / "config.json").exists():
-            continue
+    for folder in _candidates("transformer", results_roots() if roots is None else roots):
         try:
             spec, results = load_transformer_results(folder)
-        except (ArgumentError, KeyError, TypeError, ValueError):
+        except ArgumentError as exc:
+            if skipped is not None:
+                skipped.append(str(exc))
             continue
         done = [r for r in results if r.done]
         if done:
@@ -101,9 +124,10 @@ def _fig4(folder: Path, found):
                        capsize=3, label="mean ± 1 sd (skills reached in every seed)")
     fit = summary["fit"]
     grid = np.linspace(1, spec.n_s, 50)
+    se = "" if fit.get("se") is None else f"\\pm{fit['se']:.2f}"
     if "exponent" in fit:
         right.plot(grid, fit["prefactor"] * grid ** fit["exponent"], "-", color="C0", lw=1,
-                   label=f"fit $\\propto k^{{{fit['exponent']:.2f}\\pm{fit['se']:.2f}}}$")
+                   label=f"fit $\\propto k^{{{fit['exponent']:.2f}{se}}}$")
     if reached.any():
         anchor = np.exp(np.mean((np.log(tau) - (spec.alpha + 1) * np.log(k))[reached]))
         right.plot(grid, anchor * grid ** (spec.alpha + 1), "k--", lw=1,
@@ -119,8 +143,8 @@ def _fig4(folder: Path, found):
     right.set_ylabel(r"$\tau_{\rm emerge}(k)$ (steps to $\mathcal{R}_k/S=%g$)" % spec.threshold)
     right.grid(alpha=0.3, which="both")
     fig.tight_layout()
-    exponent = (f"fitted exponent {fit['exponent']:.2f} $\\pm$ {fit['se']:.2f}" if "exponent" in fit
-                else "no fit")
+    exponent = (f"fitted exponent {fit['exponent']:.2f}" + (f" $\\pm$ {fit['se']:.2f}" if fit.get("se") is not None else "")
+                if "exponent" in fit else "no fit")
     caption = (f"Fig.~4 reproduced at reduced scale: one-block transformer (embedding {spec.d_model}, "
                f"{spec.heads} heads, $n_b={spec.n_b}$, batch {spec.batch}, {spec.optimizer.upper()} lr {spec.lr:g}), "
                f"$\\alpha={spec.alpha}$, $n_s={spec.n_s}$, $S={spec.S:g}$. Left: $\\mathcal R_k/S$ against steps "
@@ -191,19 +215,39 @@ def _panel(ax, experiment, spec, results, n_s, summary):
     ax.legend(fontsize=7, framealpha=0.6, loc="upper left" if n_s > 1 and experiment != "parameter" else "lower right")
 
 
+def make(folder: Path, *, results=None, required: bool = False):
+    """Draw the set into ``folder`` from the results under ``results`` (a root folder; default
+    :func:`results_roots`). Without any finished results: with ``required`` one ArgumentError
+    naming the folders searched, else one line on stderr and no figure."""
+    if results is not None and not Path(results).is_dir():
+        raise ArgumentError(f"--results {str(results)!r} is not a folder")
+    roots = results_roots(results)
+    skipped: list[str] = []
+    found = {e: find_results(e, roots, skipped=skipped) for e in ("time", "data", "parameter")}
+    available = {e: v for e, v in found.items() if v is not None}
+    transformer = find_transformer_results(roots, skipped=skipped)
+    if not available and transformer is None:
+        where = " or ".join(repr(str(root)) for root in roots)
+        reason = f"; skipped {skipped[0]}" if skipped else ""
+        message = (f"no finished network results under {where} (run 'emergence nn time|data|parameter --preset "
+                   f"quick' first, or give --results DIR){reason}")
+        if required:
+            raise ArgumentError(message)
+        print(f"networks: {message}; no figure made", file=sys.stderr)
+        return []
+    return _draw(folder, available, transformer)
+
+
 def _make(folder: Path):
+    return make(folder)
+
+
+def _draw(folder: Path, available: dict, transformer):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    found = {e: find_results(e) for e in ("time", "data", "parameter")}
-    available = {e: v for e, v in found.items() if v is not None}
-    transformer = find_transformer_results()
-    if not available and transformer is None:
-        print(f"networks: no saved MLP results under {' or '.join(map(str, results_roots()))} (run 'emergence nn time|data|parameter "
-              f"--preset quick' first); no figure made", file=sys.stderr)
-        return []
     summaries = {e: analyse(v[0], v[1], rng=np.random.default_rng(0), n_boot=50) for e, v in available.items()}
     figures = []
     for fig_name, which in (("fig1", "predict"), ("fig11", "calibrate")) if available else ():

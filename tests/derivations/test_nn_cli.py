@@ -149,13 +149,37 @@ def test_calibrate_unreadable_csv(tmp_path):
     assert code == 2 and "cannot be read" in err
 
 
-def test_networks_figures_without_results_make_nothing(tmp_path):
+def test_networks_figures_without_results_fail_in_one_line(tmp_path, capsys):
+    """Item 18: asked for by name, the set without results is one error line (exit 2); inside
+    the document (make without ``required``) it is one note and no figure."""
     import os
+
+    from derivations.document import network_figures
 
     env = {**os.environ, "EMERGENCE_NN_RESULTS": str(tmp_path / "none")}
     code, out, err = run("figures", "networks", "-o", str(tmp_path / "figs"), env=env)
-    assert code == 0 and "no saved MLP results" in err
+    assert code == 2 and err.startswith("emergence: error: no finished network results under")
+    assert len(err.strip().splitlines()) == 1
     assert not list((tmp_path / "figs").glob("*.png"))
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("figures", "networks", "-o", str(tmp_path / "figs"), "--results", str(tmp_path / "empty"))
+    assert code == 2 and str(tmp_path / "empty") in err and len(err.strip().splitlines()) == 1
+    code, _, err = run("figures", "scaling", "-o", str(tmp_path / "figs"), "--results", str(tmp_path / "empty"))
+    assert code == 2 and "--results is used by the networks figure set only" in err
+    assert network_figures.make(tmp_path / "figs", results=tmp_path / "empty") == []
+    assert "no figure made" in capsys.readouterr().err
+
+
+def test_networks_figures_find_the_bundled_results_from_any_folder(tmp_path):
+    """Item 18: run from elsewhere, the set still finds docs/results/nn (relative to the package)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "EMERGENCE_NN_RESULTS"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                      env.get("PYTHONPATH")]))
+    code, out, err = run("figures", "networks", "-o", str(tmp_path / "figs"), cwd=tmp_path, env=env)
+    assert code == 0, err
+    assert {p.name for p in (tmp_path / "figs").glob("*.png")} >= {"networks_fig1.png", "networks_fig11.png"}
 
 
 def test_networks_figures_from_saved_results(tmp_path, monkeypatch):
