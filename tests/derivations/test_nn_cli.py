@@ -131,7 +131,7 @@ def test_calibrate_time_and_width(tmp_path, capsys):
     ("10,1,0.5\n20,1.5,0.5\n", "line 2: skill index"),
     ("10,1,inf\n20,1,0.5\n", "line 1: values must be finite"),
     ("resource,skill,R/S\n", "at least 2 data rows"),
-    ("10,3,0.5\n20,3,0.6\n", "skill indices"),
+    ("10,3,0.5\n20,3,0.6\n", "line 1: skill index 3 is above --n-s 1"),
 ])
 def test_calibrate_rejects_malformed_csv_with_the_line(content, match, tmp_path):
     path = tmp_path / "bad.csv"
