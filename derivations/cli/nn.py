@@ -12,7 +12,6 @@ emergence order and the prediction errors, and writes them to ``summary.json`` (
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from numeric_check.validation import ArgumentError, atomic_write_text
+from numeric_check.validation import ArgumentError, atomic_write_text, strict_json
 from numeric_check.closed_forms.calibration import analyse
 from numeric_check.networks.experiments import EXPERIMENTS, MAX_SEEDS, PRESETS, run_experiment
 from numeric_check.networks.folder import FolderLock
@@ -131,7 +130,7 @@ def run(args) -> int:
             summary = analyse(spec, results, rng=np.random.default_rng(0))
             headline, formatter = f"{args.experiment} emergence, preset {args.preset}", format_summary
         seconds = time.perf_counter() - start
-        text = json.dumps(summary, indent=1, allow_nan=False) + "\n"
+        text = strict_json(summary, indent=1) + "\n"
         atomic_write_text(folder / "summary.json", text, name="summary")
     print(f"{headline}: {len(results)} runs in {folder} ({seconds:.0f} s this call)")
     print(formatter(summary))
