@@ -119,14 +119,14 @@ def run(args) -> int:
         from numeric_check.networks.experiments import check_spec
 
         check_spec(spec)
-    with FolderLock(folder):       # held until the summary is written
+    with FolderLock(folder) as lock:       # held until the summary is written
         start = time.perf_counter()
         if transformer:
-            spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=False)
+            spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=lock)
             summary = analyse_transformer(spec, results)
             headline, formatter = f"transformer time emergence, preset {args.preset}", format_transformer_summary
         else:
-            spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=False)
+            spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=lock)
             summary = analyse(spec, results, rng=np.random.default_rng(0))
             headline, formatter = f"{args.experiment} emergence, preset {args.preset}", format_summary
         seconds = time.perf_counter() - start

@@ -347,21 +347,23 @@ def _worker(args):
 
 
 def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: int = 1,
-                   log=None, lock: bool = True) -> tuple[ExperimentSpec, list[RunResult]]:
+                   log=None, lock: FolderLock | None = None) -> tuple[ExperimentSpec, list[RunResult]]:
     """Run (or resume) every run of ``spec`` into ``folder``; ``jobs`` parallel processes.
 
     Returns ``(spec, results)`` as :func:`load_results`. The folder's lock
-    (:class:`numeric_check.networks.folder.FolderLock`) is held throughout, unless ``lock`` is
-    False: the caller holds it. With ``jobs > 1`` each worker is a fresh process with one BLAS
+    (:class:`numeric_check.networks.folder.FolderLock`) is taken and held throughout, unless the
+    caller passes the one it holds as ``lock``; the workers keep its descriptor open. With ``jobs > 1`` each worker is a fresh process with one BLAS
     thread (set through the ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` variables it inherits)
     that ends with this one (:mod:`numeric_check.networks.parallel`).
     """
     check_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
-    if lock:
+    if lock is None:
         with FolderLock(folder) as held:
             return _run_all(spec, folder, force, jobs, log, held.fd)
-    return _run_all(spec, folder, force, jobs, log, None)
+    if lock.fd is None or Path(lock.folder).resolve() != Path(folder).resolve():
+        raise ArgumentError(f"the lock given is not held on {str(folder)!r}")
+    return _run_all(spec, folder, force, jobs, log, lock.fd)
 
 
 def _run_all(spec, folder, force, jobs, log, lock_fd):

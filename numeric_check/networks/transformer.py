@@ -341,20 +341,22 @@ def _worker(args):
 
 
 def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs: int = 1, log=None,
-                    lock: bool = True):
+                    lock: FolderLock | None = None):
     """Run (or resume) every seed of ``spec`` into ``folder``; ``jobs`` single-thread processes.
 
-    Returns ``(spec, results)`` as :func:`load_transformer_results`. The folder's lock is held
-    throughout unless ``lock`` is False (the caller holds it), as
+    Returns ``(spec, results)`` as :func:`load_transformer_results`. The folder's lock is taken
+    and held throughout unless the caller passes the one it holds as ``lock``, as
     :func:`numeric_check.networks.experiments.run_experiment`.
     """
     check_transformer_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
     require_torch()
-    if lock:
+    if lock is None:
         with FolderLock(folder) as held:
             return _run_all(spec, folder, force, jobs, log, held.fd)
-    return _run_all(spec, folder, force, jobs, log, None)
+    if lock.fd is None or Path(lock.folder).resolve() != Path(folder).resolve():
+        raise ArgumentError(f"the lock given is not held on {str(folder)!r}")
+    return _run_all(spec, folder, force, jobs, log, lock.fd)
 
 
 def _run_all(spec, folder, force, jobs, log, lock_fd):

@@ -119,7 +119,12 @@ def test_workers_die_with_their_parent_and_write_nothing_after_it(tmp_path):
         deadline = time.monotonic() + 30
         while not list((folder / "runs").glob("*.jsonl")) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(living(proc.pid)) >= 3, "the parent and its two workers run"
+        running = living(proc.pid)
+        assert len(running) >= 3, "the parent and its two workers run"
+        holding = [pid for pid in running if any(os.path.basename(os.readlink(fd)) == LOCK_NAME
+                                                 for fd in Path(f"/proc/{pid}/fd").iterdir()
+                                                 if fd.is_symlink())]
+        assert len(holding) >= 3, "the parent and its workers hold the folder's lock"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         assert wait_gone(proc.pid, 3.0) == []
@@ -132,6 +137,43 @@ def test_workers_die_with_their_parent_and_write_nothing_after_it(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def hold_until(flag: str) -> str:
+    """A worker that runs until ``flag`` exists (module level: spawned workers import it)."""
+    Path(flag + ".started").touch()
+    while not Path(flag).exists():
+        time.sleep(0.02)
+    return "held"
+
+
+def test_the_folder_stays_locked_until_the_last_worker_ends(tmp_path):
+    """The workers keep the lock's descriptor: with the parent's copy closed, the folder is still
+    locked while a worker runs, and free once it has ended."""
+    import threading
+
+    from numeric_check.networks.parallel import run_parallel
+    from numeric_check.validation import ArgumentError
+
+    folder = tmp_path / "time"
+    flag = str(tmp_path / "flag")
+    lock = FolderLock(folder).__enter__()
+    worker = threading.Thread(target=run_parallel, args=(hold_until, [flag]), kwargs={"jobs": 1,
+                              "keep_open": (lock.fd,)})
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not Path(flag + ".started").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.close(lock.fd)                       # as if the parent had gone: only the worker holds it
+        lock.fd = None
+        with pytest.raises(ArgumentError, match="in use by process"):
+            FolderLock(folder).__enter__()
+    finally:
+        Path(flag).touch()
+        worker.join(30)
+    with FolderLock(folder):
+        pass
 
 
 # ----------------------------------------------------------------------------- item 7
