@@ -29,15 +29,15 @@ TINY = ["nn", "time", "--steps", "300", "--width", "16", "--batch", "64", "--see
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def start(folder, *extra, jobs=2):
+def start(folder, *extra, jobs=2, command=TINY):
     """The command in its own process group (its pid is the group's id)."""
-    return subprocess.Popen([sys.executable, "-m", "derivations.cli", *TINY, "--jobs", str(jobs), *extra,
+    return subprocess.Popen([sys.executable, "-m", "derivations.cli", *command, "--jobs", str(jobs), *extra,
                              "-o", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env=ENV, start_new_session=True)
 
 
-def finish(folder, *extra, jobs=2):
-    proc = start(folder, *extra, jobs=jobs)
+def finish(folder, *extra, jobs=2, command=TINY):
+    proc = start(folder, *extra, jobs=jobs, command=command)
     _, err = proc.communicate(timeout=120)
     return proc.returncode, err
 
@@ -82,14 +82,15 @@ def reference(tmp_path_factory):
     return files, time.monotonic() - began
 
 
-def kill_and_resume(folder: Path, *, mode: str, kills: int, seed: int, duration: float, jobs: int = 2) -> int:
+def kill_and_resume(folder: Path, *, mode: str, kills: int, seed: int, duration: float, jobs: int = 2,
+                    command=TINY) -> int:
     """Start the command ``kills`` times, killing it (``mode``: the parent only, or the whole
     group) at a random moment; after each kill no process of it may run on. Returns the number
     of kills that hit a running command."""
     rng = random.Random(seed)
     hits = 0
     for _ in range(kills):
-        proc = start(folder, jobs=jobs)
+        proc = start(folder, jobs=jobs, command=command)
         time.sleep(rng.uniform(0.05, duration))
         if proc.poll() is None:
             if mode == "parent":
@@ -213,6 +214,24 @@ def test_random_kills_of_a_single_process_run(tmp_path):
     assert kill_and_resume(folder, mode="parent", kills=6, seed=11, duration=duration, jobs=1) >= 1
     assert finish(folder, jobs=1)[0] == 0
     assert snapshot(folder) == snapshot(reference)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [
+    ["nn", "data", "--steps", "400", "--width", "16", "--batch", "64", "--seeds", "0,1"],   # epochs, halving lr
+    ["nn", "parameter", "--steps", "300", "--batch", "64", "--seeds", "0,1"],             # Adam, 40 runs
+], ids=["data", "parameter"])
+def test_random_kills_of_the_data_and_width_experiments(tmp_path, command):
+    """The same property where the state also holds the epoch order (data) or Adam's moments."""
+    reference = tmp_path / "whole"
+    began = time.monotonic()
+    assert finish(reference, command=command)[0] == 0
+    duration = time.monotonic() - began
+    for seed, mode in ((1, "parent"), (2, "group")):
+        folder = tmp_path / f"killed-{mode}"
+        assert kill_and_resume(folder, mode=mode, kills=5, seed=seed, duration=duration, command=command) >= 1
+        assert finish(folder, command=command)[0] == 0
+        assert snapshot(folder) == snapshot(reference)
 
 
 # ----------------------------------------------------------------------------- item 4
