@@ -151,12 +151,24 @@ def run_parallel(worker, items, *, jobs: int, log=None, name=str, keep_open=()) 
             conn.close()
 
 
+def _send(process, conn, item, name) -> None:
+    """``item`` (or None: stop) to a worker; its death is one ArgumentError, not a BrokenPipeError
+    (which ``emergence`` takes for a closed stdout)."""
+    try:
+        conn.send(item)
+    except OSError:
+        process.join()
+        what = "its next run" if item is None else name(item)
+        raise ArgumentError(f"the worker process for {what} ended (exit code {process.exitcode}); "
+                            "the same command resumes") from None
+
+
 def _dispatch(workers, todo: list, wait, log, name) -> None:
     """Hand out ``todo`` (popped from the end) until every item is done; raise on the first failure."""
     running = {}                                   # connection -> (process, item)
     for process, conn in workers:
         item = todo.pop()
-        conn.send(item)
+        _send(process, conn, item, name)
         running[conn] = (process, item)
     while running:
         sentinels = {process.sentinel: conn for conn, (process, _) in running.items()}
@@ -172,6 +184,8 @@ def _dispatch(workers, todo: list, wait, log, name) -> None:
                 raise ArgumentError(f"the worker process running {name(item)} ended (exit code "
                                     f"{process.exitcode}) before finishing it; the same command resumes") from None
             if status == "error":
+                if isinstance(value, BrokenPipeError):     # not this command's stdout: one error line
+                    raise ArgumentError(f"the worker running {name(item)} failed: {value}")
                 raise value
             if status == "crash":
                 raise RuntimeError(f"the worker running {name(item)} failed:\n{value}")
@@ -180,7 +194,10 @@ def _dispatch(workers, todo: list, wait, log, name) -> None:
             del running[conn]
             if todo:
                 item = todo.pop()
-                conn.send(item)
+                _send(process, conn, item, name)
                 running[conn] = (process, item)
             else:
-                conn.send(None)
+                try:
+                    conn.send(None)
+                except OSError:                   # it has ended already: nothing is lost
+                    pass

@@ -148,6 +148,33 @@ def hold_until(flag: str) -> str:
     return "held"
 
 
+def fail_or_wait(item: str) -> str:
+    """A worker: ``exit`` ends its process, ``error`` raises an ArgumentError, else it waits a while."""
+    from numeric_check.validation import ArgumentError
+
+    if item == "exit":
+        os._exit(3)
+    if item == "error":
+        raise ArgumentError("bad run")
+    Path(item).touch()
+    time.sleep(30)
+    return item
+
+
+@pytest.mark.parametrize("item, message", [("exit", r"running run exit ended \(exit code 3\) before finishing it"),
+                                           ("error", "^bad run$")])
+def test_a_worker_that_dies_or_fails_stops_the_others_in_one_error(tmp_path, item, message):
+    """A worker's death (say, the out-of-memory killer) or its error is one ArgumentError naming the
+    run, and the other worker is killed before it is raised, not waited for."""
+    from numeric_check.networks.parallel import run_parallel
+    from numeric_check.validation import ArgumentError
+
+    began = time.monotonic()
+    with pytest.raises(ArgumentError, match=message):
+        run_parallel(fail_or_wait, [item, str(tmp_path / "waiting")], jobs=2, name=lambda x: f"run {x}")
+    assert time.monotonic() - began < 20
+
+
 def test_the_folder_stays_locked_until_the_last_worker_ends(tmp_path):
     """The workers keep the lock's descriptor: with the parent's copy closed, the folder is still
     locked while a worker runs, and free once it has ended."""
