@@ -360,7 +360,7 @@ def _big_document(monkeypatch):
     import derivations.document.latex as latex_document
 
     monkeypatch.setattr(latex_document, "build_document",
-                        lambda out, figures=True, seed=0: ("%" + "x" * 200_000 + "\n", []))
+                        lambda out, figures=True, seed=0, cache=None: ("%" + "x" * 200_000 + "\n", []))
 
 
 def _disk_full_argv(command, folder):
