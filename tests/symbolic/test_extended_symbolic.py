@@ -43,7 +43,7 @@ def test_min_norm_identity_numerically():
 
 
 def test_width_strength_and_linear_strength():
-    assert ex.width_strength().subs(ex.rem, ex.Nc) == S
+    assert ex.width_strength().subs(ex.r_q, ex.Nc) == S
     w = ex.linear_strength()
     assert sp.simplify(sp.diff(w, t) - eta * p * (S - w)) == 0 and w.subs(t, 0) == 0
 
@@ -52,7 +52,7 @@ def test_network_flow_against_paper_item_9():
     flow, paper = ex.network_flow(), ex.paper_network_flow()
     assert flow != paper
     # rates 8:4:4:1 in the derived flow; the paper has 2:1:1:1 and the opposite sign
-    A, B_, G, c = ex.al, ex.be, ex.ga, ex.cG
+    A, B_, G, c = ex.alpha_G, ex.beta_G, ex.gamma_G, ex.c_G
     assert sp.expand(flow[0] + 4 * paper[0]) == 0                 # alpha^2: -4 x paper
     assert sp.expand(flow[2] + 4 * paper[2]) == 0                 # gamma^2
     assert sp.expand(flow[3] + paper[3]) == 0                     # c: opposite sign only
