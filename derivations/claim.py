@@ -36,7 +36,7 @@ METHODS = ("simulation", "exact sum", "quadrature", "network run")
 
 @dataclass(frozen=True)
 class Step:
-    """One derivation step: ``lhs relation rhs`` (maths; the relation is ``=`` unless given, as
+    r"""One derivation step: ``lhs relation rhs`` (maths; the relation is ``=`` unless given, as
     LaTeX, e.g. ``"<"`` or ``r"\propto"``), ``because`` (words, may hold LaTeX $...$)."""
 
     lhs: sp.Basic | str
@@ -83,10 +83,24 @@ class PaperNote:
 class Claim:
     """A paper result: statement, derivation steps and two checks.
 
-    ``statement`` is usually an ``sp.Eq``; ``formula`` (default ``statement.rhs``) is what
-    ``emergence export`` prints. ``symbolic_check`` is one sentence saying what
-    ``check_symbolic`` actually does. ``title``, ``equations`` and ``section`` come from the
-    claim's row in :mod:`derivations.registry` when not given (and must match it when given).
+    ``statement`` is usually an ``sp.Eq``; ``formula`` (default ``statement.rhs``) is its main
+    formula. ``symbolic_check`` is one sentence saying what ``check_symbolic`` actually does.
+    ``title``, ``equations`` and ``section`` come from the claim's row in
+    :mod:`derivations.registry` when not given (and must match it when given).
+
+    What ``emergence export`` writes (see ``docs/export.md``):
+
+    * ``results`` -- the results, one exported function each: ``(name, sp.Eq(lhs, rhs))`` or
+      ``(name, sp.Eq(lhs, rhs), note)``, the function called ``<id>_<name>`` (``<id>`` alone
+      for the name ``""``); a relation in place of the equation exports a predicate. Empty:
+      the main formula, or the bound of an inequality.
+    * ``domain`` -- relations the parameters must satisfy beyond their symbols' assumptions
+      (e.g. ``R_0 < epsilon S``); exported functions refuse values outside them.
+    * ``meanings`` -- ``(symbol name, meaning)`` for symbols of the results that
+      :data:`symbolic.symbols.MEANINGS` lacks.
+    * ``defined_by`` -- ``(function, claim id)``: an unevaluated function of the results
+      (``A(lambda)``) and the claim whose statement ``f(x) = ...`` defines it; exports
+      substitute the definition.
     """
 
     id: str
@@ -102,6 +116,10 @@ class Claim:
     summary: str = ""
     formula: sp.Basic | None = None
     notes: tuple[PaperNote, ...] = ()
+    results: tuple[tuple, ...] = ()
+    domain: tuple[sp.Basic, ...] = ()
+    meanings: tuple[tuple[str, str], ...] = ()
+    defined_by: tuple[tuple, ...] = ()
 
     def __post_init__(self):
         from derivations.registry import REGISTRY
