@@ -91,4 +91,5 @@ def claim() -> Claim:
         assumptions=r"Setup of Lemma 1 with $T, N \to \infty$.",
         summary=("The numeric check trains on datasets small enough that rare skills are never observed and "
                  "compares the final strengths with the statement, per skill."),
+        domain=(R0 < S,),
     )

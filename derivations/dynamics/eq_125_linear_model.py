@@ -70,4 +70,5 @@ def claim() -> Claim:
         summary=("Every skill starts learning at $T = 0$: the time to reach a level scales as $1/p$ as for the "
                  "multilinear model, so the same scaling laws follow, but there is no delay and no stage-like "
                  "emergence (App. H). The numeric check trains the linear model by gradient descent on sampled data."),
+        domain=(p <= 1,),
     )

@@ -83,4 +83,5 @@ def claim() -> Claim:
                  "gradient descent on the samples and projects $W_2W_1$ on the singular vectors."),
         notes=(PaperNote("Eq. 25 notation", r"Eq.~25 writes $a_i(0)b_i(0)$ and $t$ for $a_k(0)b_k(0)$ and $T$; Eq.~23 "
                          r"writes $U^T\Lambda V$ where Eq.~22's text has $\Sigma = U\Lambda V$."),),
+        domain=(ab0 < lam,),
     )

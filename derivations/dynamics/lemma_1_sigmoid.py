@@ -107,4 +107,5 @@ def claim() -> Claim:
                  "parity data (the model's output and the gradient of the empirical loss are computed on every "
                  r"sample), measures $\mathcal{R}_k$ as in K.3 and compares whole trajectories of $\mathcal{R}_k(T)$ "
                  "and of the training loss (Eq. 11) with the closed form at three parameter sets."),
+        domain=(R0 < S, p <= 1),
     )

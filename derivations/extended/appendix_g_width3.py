@@ -145,4 +145,6 @@ def claim() -> Claim:
                 text=r"$R^{(q)}=\frac{1}{8S^2}Y^Tf^{(q)}(X)$ is $\mathcal{R}/S$, not $\mathcal{R}$ as defined in Eq.~7; "
                      r"the figure's axis is $R/S$. This toolkit reports $R^{(q)}$ as in Eq.~118, i.e.\ divided by $S$."),
         ),
+        results=tuple((name, sp.Eq(lhs, rhs)) for name, lhs, rhs in zip(
+            ("d_alpha2_dt", "d_beta2_dt", "d_gamma2_dt", "d_c_dt"), _statement().lhs, network_flow())),
     )

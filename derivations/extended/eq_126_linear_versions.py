@@ -101,4 +101,5 @@ def claim() -> Claim:
                     r"$T\to\infty$.",
         summary=r"Data and parameter emergence do not need multilinearity; only the delayed, sigmoidal "
                 r"time emergence does (Figs.~9--10).",
+        domain=(d_k <= Dc,),
     )

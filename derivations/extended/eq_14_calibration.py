@@ -102,4 +102,5 @@ def claim() -> Claim:
                  r"$2\eta P_s(k)ST$, i.e.\ the model's $B$ equals $1/22$ (not $1/\sqrt{22}$). This toolkit's "
                  r"\texttt{B2} arguments are that factor.",
             paper=paper_eq14(), exact=_statement().rhs),),
+        domain=(Bc <= 1, R0 < S, p <= 1),
     )

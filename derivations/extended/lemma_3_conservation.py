@@ -98,4 +98,10 @@ def claim() -> Claim:
         assumptions=r"Model Eq.~15, gradient flow (continuous time).",
         summary=r"The balance $a_k^2-|\vec B_k|^2$ set at initialisation is kept forever; with small "
                 r"initialisation $a_k^2\approx|\vec B_k|^2$ throughout.",
+        results=(("", sp.Eq(sp.Symbol("a_k(t)^2 - |B_k(t)|^2"),
+                            sp.Symbol("a_k", real=True) ** 2 - sp.Symbol("B_k_norm2", nonnegative=True)),
+                  "Constant along the gradient flow of Eq. 15 (Lemma 3): evaluate it at two times to check a "
+                  "simulation."),),
+        meanings=(("a_k", r"weight $a_k(t)$ of skill $k$ at one time (Eq. 15)"),
+                  ("B_k_norm2", r"squared norm $|\vec B_k(t)|^2$ of the weights $\vec B_k$ at the same time (Eq. 15)")),
     )

@@ -129,4 +129,5 @@ def claim() -> Claim:
                  r"its fitted $D_c=800$ would change with the corrected law.",
             paper=paper_eq17(), exact=dc_shot_strength(),
             relative_difference=float(1 - (1 - np.sqrt(0.5)) / 0.5)),),
+        domain=(d_k <= Dc,),
     )

@@ -89,4 +89,5 @@ def claim() -> Claim:
         summary=r"Width emergence: the $N$-th basis function adds $S/N_c$ to skill $q$; each skill needs $N_c$ "
                 r"functions. Here $\mathcal{L}_q=\frac{S^2}{2}(1-r/N_c)=\frac S2(S-\mathcal{R}_q)$, the same relation as "
                 r"in Proposition~1, not Eq.~10.",
+        domain=(r_q <= Nc,),
     )

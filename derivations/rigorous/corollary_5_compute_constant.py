@@ -10,6 +10,7 @@ from numeric_check.closed_forms.curves import compute_envelope
 from numeric_check.closed_forms.loss_sums import time_loss
 from symbolic import constants
 from symbolic.identities import same
+from symbolic.printers import ArgMin, Minimum
 from symbolic.scaling import C
 from symbolic.symbols import A_of_lambda, S, alpha, eta, r
 
@@ -132,4 +133,16 @@ def claim() -> Claim:
         assumptions=r"$D,n_s\to\infty$, $\mathcal{R}_k(0)=r$, $C\to\infty$ with $N=\lambda(\eta SC)^{1/(\alpha+2)}$.",
         summary=r"$\mathcal{L}\ge A_CC^{-\alpha/(\alpha+2)}(1+o(1))$, attained at $N^*=\lambda^*(\eta SC)^{1/(\alpha+2)}$.",
         notes=(note, note2, note3),
+        results=(
+            ("A_C", sp.Eq(sp.Symbol("A_C"), Minimum(sp.powsimp(sp.expand_power_base(
+                stmt.rhs * C ** (alpha / (alpha + 2)), force=True), force=True), lam_C, sp.Rational(1, 10**4), 10**4)),
+             "Eq. 330: the minimum over lambda of the loss times C^(alpha/(alpha+2)); the compute law is "
+             "L = A_C C^(-alpha/(alpha+2))."),
+            ("lambda_star", sp.Eq(sp.Symbol("lambda^*"), ArgMin(sp.powsimp(sp.expand_power_base(
+                stmt.rhs * C ** (alpha / (alpha + 2)), force=True), force=True), lam_C, sp.Rational(1, 10**4), 10**4)),
+             "Where Eq. 330's minimum is: the optimal allocation N* = lambda* (eta S C)^(1/(alpha+2)) (Eq. 250)."),
+        ),
+        domain=(r < S,),
+        meanings=(("lambda_C", r"allocation $N/(\eta S C)^{1/(\alpha+2)}$ (Eq. 250)"),),
+        defined_by=((A_of_lambda, "theorem-4"),),
     )

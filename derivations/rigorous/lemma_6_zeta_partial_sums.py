@@ -139,4 +139,5 @@ def claim() -> Claim:
         assumptions=r"$N$ a positive integer, $\sigma\ge\tfrac12$, $\sigma\ne1$ (Eq.~149); $\sigma=1$ (Eq.~150).",
         summary=r"$\sum_{k\le N}k^{-\sigma}=\zeta(\sigma)+\frac{N^{1-\sigma}}{1-\sigma}+\tfrac12N^{-\sigma}+O(N^{-\sigma-1})$; "
                 r"used for Eq.~158 ($\sigma=(\alpha+1)/2$) and Eq.~163 ($\sigma=\alpha+1$).",
+        domain=(sigma >= sp.Rational(1, 2), sp.Ne(sigma, 1)),
     )

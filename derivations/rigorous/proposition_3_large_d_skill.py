@@ -88,4 +88,5 @@ def claim() -> Claim:
         assumptions=r"$d_k\sim\mathrm{Binomial}(D,P_s(k))$, $0<r_k<S$, Lemma~1's setup.",
         summary=r"$\mathbb{E}_D[\mathcal{L}_k]$ is the $D\to\infty$ skill loss up to $O(S^2(DP_s)^{-1/2}+S^4\eta^2T^2P_s/D)$.",
         notes=(note,),
+        domain=(p <= 1,),
     )

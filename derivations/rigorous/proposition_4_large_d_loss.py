@@ -144,4 +144,5 @@ def claim() -> Claim:
         assumptions=r"$(d_k)$ multinomial with $D$ draws, $0<r_k<S$, $N\le n_s$, $\alpha\ne1$ for the explicit constant.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]$ equals its $D\to\infty$ form up to $O(S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$.",
         notes=(note,),
+        domain=(sp.Ne(alpha, 1),),
     )

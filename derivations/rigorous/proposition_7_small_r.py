@@ -92,4 +92,5 @@ def claim() -> Claim:
         assumptions=r"Fixed $\Lambda>0$ (here $\Lambda\to0$, the case of $A(\infty)$), $r\to0$.",
         summary=r"$A(\infty)\simeq\frac{S^2}{2\alpha}\zeta(\alpha+1)^{-1/(\alpha+1)}(\tfrac12\log\tfrac{S-r}{r})^{\alpha/(\alpha+1)}$.",
         notes=(note,),
+        domain=(r < S,),
     )

@@ -91,4 +91,7 @@ def claim() -> Claim:
                         "with the binomial bound D P_s e^(-c) of Eqs. 266-269 and weights P_s(k) (Eq. 273)"),
         assumptions=r"$\mathcal{R}_k(0)=r<S$, $d_k\sim\mathrm{Binomial}(D,P_s(k))$; the statement's right side is an upper bound.",
         summary=r"$0\le\mathbb{E}_D[\mathcal{L}(T)]-\mathbb{E}_D[\mathcal{L}(\infty)]=O(S^4r^{-2}De^{-4\eta ST/D})$.",
+        results=(("", sp.Eq(_GAP, stmt.rhs.subs(_SUMP2, sp.Symbol("sum_P2", positive=True)))),),
+        domain=(r < S,),
+        meanings=(("sum_P2", r"$\sum_k P_s(k)^2$, the sum of the squared skill frequencies"),),
     )

@@ -82,4 +82,5 @@ def claim() -> Claim:
         assumptions=r"$n_s>N$, $N/n_s\to\gamma<1$, $r<\mathcal{R}_k(0)<S/2$, $N,T\to\infty$ with $N^{\alpha+1}=o(T)$, $D\gg T^3$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]=A_NN^{-\alpha}+O(S^2N^{-\min(\alpha+1,2\alpha)}+\dots)$.",
         notes=(note,),
+        domain=(gamma_N < 1,),
     )

@@ -122,4 +122,7 @@ def claim() -> Claim:
         assumptions=r"$D,n_s\to\infty$, $\mathcal{R}_k(0)=r$ for all $k$, $T,N\to\infty$ with $N/(\eta S T)^{1/(\alpha+1)}\to\lambda\in(0,\infty]$.",
         summary=r"$\mathcal{L}\sim A(\lambda)(\eta S T)^{-\alpha/(\alpha+1)}$; $\lambda=\infty$ gives $A_T$.",
         notes=(note,),
+        results=(("A_lambda", stmt),
+                 ("A_T", sp.Eq(sp.Symbol("A_T"), stmt.rhs.subs(lam_T, sp.oo) * (eta * S) ** (-alpha / (alpha + 1))))),
+        domain=(r < S,),
     )

@@ -119,4 +119,14 @@ def claim() -> Claim:
         assumptions=r"$N,D\to\infty$, $n_s\gg N^{1+\epsilon}$, $\mathcal{R}_k(0)=r$, $T\gg D(\log D)^{1+\epsilon}$, $D=o(N^{\alpha+1})$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]=A_DD^{-\alpha/(\alpha+1)}(1+o(1))$; with $D/N^{\alpha+1}\to\mu$ the bracket of Eq.~300.",
         notes=(note, note2),
+        results=(
+            ("", stmt),
+            ("finite_N", sp.Eq(sp.Function("A_D")(sp.Symbol("mu", nonnegative=True)),
+                               (S - r) ** 2 * ZETA ** (-1 / (alpha + 1)) / (2 * (alpha + 1))
+                               * sp.uppergamma(alpha / (alpha + 1), sp.Symbol("mu", nonnegative=True) / ZETA)
+                               + S**2 * sp.Symbol("mu", nonnegative=True) ** (alpha / (alpha + 1)) / (2 * alpha * ZETA)),
+             "Eq. 300: the coefficient of D^(-alpha/(alpha+1)) when D/N^(alpha+1) -> mu; mu = 0 gives A_D."),
+        ),
+        domain=(r < S,),
+        meanings=(("mu", r"limit of $D/N^{\alpha+1}$ (Eq. 300)"),),
     )

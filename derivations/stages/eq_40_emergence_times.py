@@ -82,4 +82,6 @@ def claim() -> Claim:
         summary=("The numeric check trains the model on a dataset with $d_k = D P_s(k)$ (stratified), records "
                  r"$\mathcal{R}_k$ every step and measures the crossing times of $\epsilon$ and $1-\epsilon$."),
         formula=ml.paper_times()[0],
+        results=(("emergence_time", sp.Eq(tau_e, te)), ("saturation_time", sp.Eq(tau_s, ts))),
+        domain=(R0 < epsilon * S, epsilon < sp.Rational(1, 2), p <= 1),
     )

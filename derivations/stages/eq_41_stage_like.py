@@ -112,4 +112,6 @@ def claim() -> Claim:
             r"$k \gtrsim (\alpha+1)\Lambda/(2\ell)$; App.~D's ``for all $k$ of interest'' is an idealisation. "
             r"Largest $k$ up to which it holds at $\alpha = 0.6$, $\epsilon = 0.05$, by $\mathcal{R}(0)/S$ "
             f"(computed from the statement): {lines}."),),
+        results=(("", _statement(), "True when skill k saturates before skill k+1 emerges (stage-like training)."),),
+        domain=(R0 < epsilon * S, epsilon < sp.Rational(1, 2)),
     )
