@@ -50,8 +50,9 @@ def test_exported_python_and_json_agree_with_the_claim(capsys, tmp_path):
     from derivations.registry import get
 
     main(["export", "lemma-1", "--to", "json"])
-    expr = read_json(capsys.readouterr().out)
-    assert sp.simplify(expr - get("lemma-1").main_formula) == 0
+    expr = read_json(capsys.readouterr().out)            # the whole statement, R(t) = ...
+    assert expr == get("lemma-1").statement
+    assert sp.simplify(expr.rhs - get("lemma-1").main_formula) == 0
     main(["export", "lemma-1", "--to", "python"])
     namespace = {}
     exec(capsys.readouterr().out, namespace)
@@ -121,3 +122,19 @@ def test_exported_special_functions_evaluate(capsys):
     namespace = {}
     exec(capsys.readouterr().out, namespace)
     assert float(namespace["theorem_1"](S=1.0, alpha=0.6, gamma_N=0.0)) == pytest.approx(0.36459, abs=1e-4)
+
+
+def test_export_writes_every_result_of_a_claim(capsys):
+    """Eq. 40 gives the emergence and the saturation time, one function each, in the paper's
+    parameter order, refusing R_0 > eps S (which gave a negative time before)."""
+    assert main(["export", "eq-40", "--to", "python"]) == 0
+    namespace = {}
+    exec(capsys.readouterr().out, namespace)
+    assert namespace["eq_40_saturation_time"](S=1.0, eta=1.0, p=0.5, epsilon=0.1) == pytest.approx(2 * 2.1972245773362196)
+    with pytest.raises(ValueError, match="R_0"):
+        namespace["eq_40_emergence_time"](1.0, 0.5, 1.0, 0.5, 0.1)
+
+
+def test_export_help_lists_jax_and_torch():
+    code, out, _ = run("export", "--help")
+    assert code == 0 and "jax" in out and "torch" in out and "GSL" in out
