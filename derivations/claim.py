@@ -136,6 +136,13 @@ class Claim:
             elif given != getattr(info, name):
                 raise ValueError(f"claim {self.id!r}: {name} {given!r} differs from its registry row")
 
+    def _repr_latex_(self) -> str:
+        """The statement as LaTeX, so a claim shows as its formula in Jupyter."""
+        from symbolic.printers import latex
+
+        parts = self.statement if isinstance(self.statement, (list, tuple)) else [self.statement]
+        return "$\\displaystyle " + r",\quad ".join(latex(part) for part in parts) + "$"
+
     @property
     def main_formula(self) -> sp.Basic:
         if self.formula is not None:
@@ -156,6 +163,13 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return self.symbolic and self.agreement.passed
+
+    def _repr_markdown_(self) -> str:
+        """The outcome as a table, for Jupyter."""
+        ag = self.agreement
+        return ("| claim | symbolic | numeric method | error | tolerance | passed |\n|---|---|---|---|---|---|\n"
+                f"| `{self.id}` | {'yes' if self.symbolic else 'no'} | {ag.method} | {ag.error:.3g} | "
+                f"{ag.tolerance:.3g} | {'yes' if self.passed else '**no**'} |\n\n{self.symbolic_check}")
 
     def as_json(self) -> dict:
         return {

@@ -88,3 +88,12 @@ def test_the_document_has_no_resizebox_and_asks_for_no_rerun(tmp_path, capsys):
     if shutil.which("pdflatex"):
         log = tex.with_suffix(".log").read_text(errors="replace")
         assert not needs_rerun(log) and tex.with_suffix(".pdf").exists()
+
+
+def test_a_claim_and_its_result_show_themselves_in_a_notebook():
+    claim = get("eq-40")
+    shown = claim._repr_latex_()
+    assert shown.startswith("$\\displaystyle ") and "\\tau^{(e)}_k" in shown
+    table = run_checks(get("appendix-e3"), seed=0)._repr_markdown_()
+    assert table.splitlines()[0].startswith("| claim | symbolic | numeric method")
+    assert "| `appendix-e3` | yes | exact sum |" in table
