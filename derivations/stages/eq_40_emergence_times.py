@@ -70,8 +70,8 @@ def claim() -> Claim:
                  r"$\mathcal{R}_k(\tau)/S = \epsilon$, and $\tau^{(s)}_k$ as the time from $\epsilon$ to $1-\epsilon$."),
             Step(tau_e, te, r"Solving Lemma 1's solution with $u = e^{-2\eta p S\tau}$ (SymPy \texttt{solve}):"),
             Step(tau_s, ts, r"and $\tau^{(e)}_k(1-\epsilon) - \tau^{(e)}_k(\epsilon)$, logarithms combined:"),
-            Step(r"\tau^{(e)}_k,\ \tau^{(s)}_k", r"\propto k^{\alpha+1}", r"With $p = P_s(k) = A k^{-(\alpha+1)}$ both "
-                 "are $k^{\\alpha+1}$ times a $k$-free factor (checked by SymPy)."),
+            Step(r"\tau^{(e)}_k,\ \tau^{(s)}_k", r"k^{\alpha+1}", r"With $p = P_s(k) = A k^{-(\alpha+1)}$ both "
+                 "are $k^{\\alpha+1}$ times a $k$-free factor (checked by SymPy).", relation=r"\propto"),
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,

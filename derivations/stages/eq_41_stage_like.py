@@ -92,7 +92,7 @@ def claim() -> Claim:
         statement=_statement(),
         steps=(
             Step(r"\tau^{(s)}_k", r"\tau^{(e)}_{k+1} - \tau^{(e)}_k", r"The condition (Eq. 41) is "
-                 r"$\tau^{(s)}_k < \tau^{(e)}_{k+1} - \tau^{(e)}_k$; insert Eq. 40 with $p = A k^{-(\alpha+1)}$."),
+                 r"$\tau^{(s)}_k < \tau^{(e)}_{k+1} - \tau^{(e)}_k$; insert Eq. 40 with $p = A k^{-(\alpha+1)}$.", relation="<"),
             Step(r"2\eta A S\,\tau^{(s)}_k", lhs, "Multiplying by $2\\eta A S > 0$, the saturation time becomes"),
             Step(r"2\eta A S\,(\tau^{(e)}_{k+1} - \tau^{(e)}_k)", rhs, "and the gap between emergences"),
         ),
