@@ -18,7 +18,7 @@ from derivations.claim import CheckResult, Claim
 from derivations.document.display import display
 from derivations.document.figures import TEXT_WIDTH_IN, figure_sets
 from derivations.document.notes import notes_latex
-from derivations.document.typeset import escape, number as _number
+from derivations.document.typeset import escape, number as _number, text_or_latex
 from derivations.registry import REGISTRY, SECTIONS, claims
 from numeric_check.validation import ArgumentError
 from symbolic.printers import latex
@@ -108,13 +108,13 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
         verdict = "passed" if result.passed else "FAILED"
         out.append("\\emph{Verification} (" + verdict + "). Symbolic ("
                    + ("passed" if result.symbolic else "\\textbf{failed}") + "): "
-                   + escape(claim.symbolic_check.rstrip(".")) + "."
+                   + text_or_latex(claim.symbolic_check.rstrip(".")) + "."
                    + f" Numeric, by {METHOD_TEXT[ag.method]}: error ${_number(ag.error)}$, "
-                   f"tolerance ${_number(ag.tolerance)}$ --- " + escape(ag.reason) + ".\n")
+                   f"tolerance ${_number(ag.tolerance)}$ --- " + text_or_latex(ag.reason) + ".\n")
         if ag.details:
             out.append("\\begin{center}\\small\\begin{tabular}{lr}\\toprule measured & value\\\\\\midrule\n")
             for name, value in ag.details:
-                out.append(f"{escape(name)} & ${_number(float(value))}$\\\\\n")
+                out.append(f"{text_or_latex(name)} & ${_number(float(value))}$\\\\\n")
             out.append("\\bottomrule\\end{tabular}\\end{center}\n")
     return "".join(out)
 
