@@ -56,11 +56,11 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         predicted = np.array([evaluate(statement.rhs, (d_k, R0, S), int(c), r_, S_) for c in data.counts], dtype=float)
         err = float(np.max(np.abs(run.strength[-1] - predicted)) / S_)
         worst = max(worst, err)
-        details += [(f"n_s={n_s}, D={D_}: unseen skills", int(np.sum(data.counts == 0))),
-                    (f"n_s={n_s}, D={D_}: max |R_sim(T) - R(inf)|/S", err)]
-    return Agreement(worst, 1e-6, "trained until the closed form is within 1e-9 of its limit for the rarest seen "
-                     "skill (gradient descent has the same fixed points, unseen skills get exactly zero gradient); "
-                     "1e-6 leaves room for the slower discrete rate", tuple(details), method="simulation")
+        details += [(f"$n_s={n_s}$, $D={D_}$: unseen skills", int(np.sum(data.counts == 0))),
+                    (rf"$n_s={n_s}$, $D={D_}$: $\max |R_{{\mathrm{{sim}}}}(T) - R(\infty)|/S$", err)]
+    return Agreement(worst, 1e-6, r"trained until the closed form is within $10^{-9}$ of its limit for the rarest seen "
+                     r"skill (gradient descent has the same fixed points, unseen skills get exactly zero gradient); "
+                     r"$10^{-6}$ leaves room for the slower discrete rate", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
@@ -85,9 +85,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the d_k > 0 branch equals SymPy's limit T -> oo of Lemma 1's solution with p = d_k/D, "
-                        "d_k >= 1; the d_k = 0 branch equals that solution at d_k = 0 (simplified); and the "
-                        "limit of the skill loss for d_k >= 1 is 0"),
+        symbolic_check=(r"the $d_k > 0$ branch equals SymPy's limit $T \to \infty$ of Lemma 1's solution with $p = d_k/D$, "
+                        r"$d_k \ge 1$; the $d_k = 0$ branch equals that solution at $d_k = 0$ (simplified); and the "
+                        r"limit of the skill loss for $d_k \ge 1$ is $0$"),
         assumptions=r"Setup of Lemma 1 with $T, N \to \infty$.",
         summary=("The numeric check trains on datasets small enough that rare skills are never observed and "
                  "compares the final strengths with the statement, per skill."),

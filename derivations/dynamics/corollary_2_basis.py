@@ -53,10 +53,10 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         predicted = np.array([evaluate(statement.rhs, (k, N, S), kk, N_, S_) for kk in range(1, n_s + 1)], dtype=float)
         err = float(np.max(np.abs(np.array(measured) - predicted)) / S_**2)
         worst = max(worst, err)
-        details.append((f"n_s={n_s}, N={N_}: max |L_k,sim - L_k(inf)|/S^2", err))
-    return Agreement(worst, 1e-6, "SGD has the same fixed point a_k b_k = S for every batch; trained until the "
-                     "closed form is within 1e-8 of its limit for the rarest modelled skill; per-skill losses "
-                     "are exact on any probe sample (f g_k is constant on skill k)", tuple(details),
+        details.append((rf"$n_s={n_s}$, $N={N_}$: $\max |L_{{k,\mathrm{{sim}}}} - L_k(\infty)|/S^2$", err))
+    return Agreement(worst, 1e-6, r"SGD has the same fixed point $a_k b_k = S$ for every batch; trained until the "
+                     r"closed form is within $10^{-8}$ of its limit for the rarest modelled skill; per-skill losses "
+                     r"are exact on any probe sample ($f g_k$ is constant on skill $k$)", tuple(details),
                      method="simulation")
 
 
@@ -79,14 +79,14 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("for k < N the statement equals SymPy's limit T -> oo of Lemma 1's skill loss (0), and "
-                        "for k > N it equals Eq. 8 with f(k, .) = 0 and R_k = 0, i.e. S^2/2 (differences "
-                        "simplify to 0)"),
+        symbolic_check=(r"for $k < N$ the statement equals SymPy's limit $T \to \infty$ of Lemma 1's skill loss ($0$), and "
+                        r"for $k > N$ it equals Eq.~8 with $f(k, \cdot) = 0$ and $R_k = 0$, i.e.\ $S^2/2$ (differences "
+                        r"simplify to $0$)"),
         assumptions=r"Setup of Lemma 1; the model holds the $N$ most frequent skills; $T, D \to \infty$.",
         summary=("The numeric check trains the model by SGD on fresh batches with $N < n_s$ basis functions and "
                  "measures every skill's loss on fresh samples of that skill."),
         notes=(PaperNote(
-            "Corollary 2: R_k for missing skills",
+            r"Corollary 2: $\mathcal{R}_k$ for missing skills",
             r"Eq.~39 writes $\mathcal{R}_k(\infty) = \mathcal{R}_k(0)$ for $k > N$, but a skill without its basis "
             r"function has $\mathcal{R}_k = 0$ (Eq.~128); the loss $S^2/2$ is exact with $\mathcal{R}_k = 0$ and "
             r"only approximate with $\mathcal{R}_k(0)$.", sp.Symbol(r"\mathcal{R}_k(0)"),

@@ -39,9 +39,9 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         # GD gives S(1 - (1 - c)^n) with c = eta p: |(1-c)^n - e^{-cn}| <= c/(2e) < c/4.
         tol = float(eta_ * freq.max() / 4)
         worst, tol_max = max(worst, err), max(tol_max, tol)
-        details += [(f"n_s={n_s}, D={D_}: max |w_sim - w|/S", err), (f"n_s={n_s}, D={D_}: tolerance", tol)]
-    return Agreement(worst, tol_max, "gradient descent gives S(1-(1-c)^n), c = eta p, against S(1-e^{-cn}): the "
-                     "difference is at most c/(2e) < c/4", tuple(details), method="simulation")
+        details += [(rf"$n_s={n_s}$, $D={D_}$: $\max |w_{{\mathrm{{sim}}}} - w|/S$", err), (f"$n_s={n_s}$, $D={D_}$: tolerance", tol)]
+    return Agreement(worst, tol_max, r"gradient descent gives $S(1-(1-c)^n)$, $c = \eta p$, against $S(1-e^{-cn})$: the "
+                     r"difference is at most $c/(2e) < c/4$", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
@@ -63,9 +63,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("checkodesol substitutes the statement into the gradient flow dw/dt = eta p (S - w) of the "
-                        "linear model's loss and the residual simplifies to 0; w(0) = 0; and the statement "
-                        "equals dsolve's solution"),
+        symbolic_check=(r"checkodesol substitutes the statement into the gradient flow $dw/dt = \eta p (S - w)$ of the "
+                        r"linear model's loss and the residual simplifies to $0$; $w(0) = 0$; and the statement "
+                        r"equals dsolve's solution"),
         assumptions=r"Linear model (Eq. 124) trained by gradient flow on $D$ samples; $w_k(0) = 0$; $p = d_k/D$.",
         summary=("Every skill starts learning at $T = 0$: the time to reach a level scales as $1/p$ as for the "
                  "multilinear model, so the same scaling laws follow, but there is no delay and no stage-like "

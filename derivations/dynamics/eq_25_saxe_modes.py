@@ -45,8 +45,8 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     err = float(np.max(np.abs(measured - predicted)))
     off = float(np.max(np.abs(products[-1] - sigma)))
     tol, reason = logistic_euler_tolerance(2 * eta_ * lams.max(), lams.max() / a0**2)
-    return Agreement(err, tol, reason + " (lambda plays S, p = 1)", (("max |mode_sim - mode|", err),
-                                                                     ("final max |W2 W1 - Sigma|", off)),
+    return Agreement(err, tol, reason + " (lambda plays S, p = 1)", ((r"$\max |\mathrm{mode}_{\mathrm{sim}} - \mathrm{mode}|$", err),
+                                                                     (r"final $\max |W_2 W_1 - \Sigma|$", off)),
                      method="simulation")
 
 
@@ -74,9 +74,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("SymPy expands the loss 1/2 |V Lambda U^T - W2 W1|_F^2 for two modes with rotations U, V "
-                        "and it simplifies to the sum of 1/2 (lambda_k - a_k b_k)^2 (the modes decouple); the statement "
-                        "equals dsolve's solution of Lemma 1's ODE with S -> lambda, p -> 1, divided by lambda"),
+        symbolic_check=(r"SymPy expands the loss $\frac{1}{2} \|V \Lambda U^T - W_2 W_1\|_F^2$ for two modes with rotations $U$, $V$ "
+                        r"and it simplifies to the sum of $\frac{1}{2} (\lambda_k - a_k b_k)^2$ (the modes decouple); the statement "
+                        r"equals dsolve's solution of Lemma 1's ODE with $S \to \lambda$, $p \to 1$, divided by $\lambda$"),
         assumptions=(r"Two-layer linear network, whitened inputs, under-complete hidden layer, "
                      r"initialisation aligned with the singular vectors, $0 < a_k(0)b_k(0) \ll \lambda_k$."),
         summary=("The numeric check trains the full weight matrices $W_1$ ($3\\times5$) and $W_2$ ($4\\times3$) by "

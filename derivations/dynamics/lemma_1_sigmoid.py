@@ -56,7 +56,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         if ratio >= ratio_max:
             ratio_max, worst, worst_tol = ratio, max(err_R, err_L), tol
             reasons = [reason]
-        details += [(f"set {i + 1}: max |R_sim - R|/S", err_R), (f"set {i + 1}: max |L_train,sim - L|/S^2", err_L),
+        details += [(rf"set {i + 1}: $\max |R_{{\mathrm{{sim}}}} - R|/S$", err_R), (rf"set {i + 1}: $\max |L_{{\mathrm{{train,sim}}}} - L|/S^2$", err_L),
                     (f"set {i + 1}: tolerance", tol)]
     return Agreement(worst, worst_tol, reasons[0] + " (the set closest to its tolerance is reported)",
                      tuple(details), method="simulation")
@@ -97,9 +97,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("checkodesol substitutes the statement into the ODE dR/dt = 2 eta p R (S - R) derived "
-                        "from the empirical loss by differentiation and the residual simplifies to 0; R(0) = R_0; "
-                        "and the statement minus dsolve's solution of that ODE simplifies to 0"),
+        symbolic_check=(r"checkodesol substitutes the statement into the ODE $dR/dt = 2 \eta p R (S - R)$ derived "
+                        r"from the empirical loss by differentiation and the residual simplifies to $0$; $R(0) = R_0$; "
+                        r"and the statement minus dsolve's solution of that ODE simplifies to $0$"),
         assumptions=(r"Model $f = \sum_{k\le N} a_k b_k g_k$ (Eq. 9) trained by gradient flow on $D$ samples with "
                      r"the halved MSE; $k \le N$; balanced start $a_k(0) = b_k(0)$ with $0 < a_k(0)b_k(0) < S$; "
                      r"$p = d_k/D$."),
