@@ -39,11 +39,11 @@ from pathlib import Path
 
 import numpy as np
 
-from numeric_check.networks.folder import FolderLock, prepare_folder, read_config
+from numeric_check.networks.folder import FolderLock, read_config
 from numeric_check.networks.mlp import MLP, SGD, Adam, halving_schedule
-from numeric_check.networks.parallel import run_parallel
-from numeric_check.networks.runner import (RunResult, checkpoint, checkpoint_steps, fill_inputs, read_lines, read_state,
-                                           restore_rng, result_from_lines, resume, rng_state, run_files, start_run)
+from numeric_check.networks.runner import (MAX_RUN_BYTES, MAX_SEEDS, RunResult, Training, check_seeds,
+                                           checkpoint_steps, fill_inputs, load_run_results, restore_rng,
+                                           result_from_lines, rng_state, run_locked, train_resumable)
 from numeric_check.simulation.data import SparseParity
 from numeric_check.validation import ArgumentError, integer, positive
 
@@ -51,14 +51,6 @@ __all__ = ["ExperimentSpec", "RunSpec", "PRESETS", "EXPERIMENTS", "runs_of", "ru
            "train_run", "load_results", "check_spec", "run_bytes", "MAX_RUN_BYTES", "MAX_SEEDS"]
 
 EXPERIMENTS = ("time", "data", "parameter")
-
-#: The most memory one run's arrays may take (estimated by :func:`run_bytes`): 4 GiB, so that
-#: two workers fit in the memory of a small machine. The paper's largest run takes ~0.2 GiB.
-MAX_RUN_BYTES = 4 << 30
-
-#: The most seeds of one experiment (the paper uses 10, 50 for width).
-MAX_SEEDS = 1000
-
 
 @dataclass(frozen=True)
 class ExperimentSpec:
@@ -123,12 +115,7 @@ def check_spec(spec: ExperimentSpec) -> ExperimentSpec:
         raise ArgumentError(f"dtype must be float32 or float64; got {spec.dtype!r}")
     if spec.halve_every is not None:
         integer("halve_every", spec.halve_every, minimum=1)
-    if not spec.seeds:
-        raise ArgumentError("seeds must not be empty")
-    if len(spec.seeds) > MAX_SEEDS:
-        raise ArgumentError(f"at most {MAX_SEEDS} seeds, got {len(spec.seeds)}")
-    for s in spec.seeds:
-        integer("seed", s, minimum=0, maximum=2**32 - 1)
+    check_seeds(spec.seeds)
     checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     for n_s in spec.n_s_values:
         SparseParity(n_s=n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
@@ -244,19 +231,13 @@ def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
     warned about: its non-finite loss is one ArgumentError.
     """
     spec = run.spec
-    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
-    files, lines = start_run(folder, run.name, n_s=run.n_s, schedule=schedule)
-    state = read_state(files, schedule=schedule)
-    # Finished: the done line is there and the state is the last step's (a kill between the two
-    # leaves the state one checkpoint behind: that checkpoint is trained and measured again).
-    if lines and lines[-1]["done"] and (state is None or int(state["step"]) == schedule[-1]):
-        return _as_result(run, lines)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        lines = _train(run, files, lines, state, schedule, log)
+    lines = train_resumable(folder, run.name, n_s=run.n_s, steps=spec.steps, eval_every=spec.eval_every,
+                            setup=lambda: _setup(run), log=log, quiet=True)
     return _as_result(run, lines)
 
 
-def _train(run: RunSpec, files, lines, state, schedule, log) -> list[dict]:
+def _setup(run: RunSpec) -> Training:
+    """The MLP of ``run``, its optimiser, data and measurement set, as :func:`train_resumable` takes them."""
     spec = run.spec
     dtype = np.dtype(spec.dtype)
     task = SparseParity(n_s=run.n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
@@ -287,36 +268,28 @@ def _train(run: RunSpec, files, lines, state, schedule, log) -> list[dict]:
     y = np.empty(batch, dtype)
     order = None
 
-    point = resume(files, lines, state, schedule=schedule)
-    step, lines = point.step, point.lines
-    if state is not None:
-        try:
-            net.load_state(state)
-            restore_rng(rng, state["rng"])
-            if isinstance(opt, Adam):
-                opt.load_state(state, net)
-            if run.D is not None and "order" in state:
-                order = np.array(state["order"])
-                if order.shape != (run.D,):
-                    raise ArgumentError(f"saved order has shape {order.shape}, the run needs ({run.D},)")
-        except (ArgumentError, KeyError, ValueError, TypeError) as exc:
-            raise ArgumentError(f"{str(files.state)!r} is not a saved training state of this run ({exc}); remove "
-                                f"{run.name}.jsonl and {run.name}.npz to train that run again, or use --force") from None
+    def load(state: dict) -> None:
+        nonlocal order
+        net.load_state(state)
+        restore_rng(rng, state["rng"])
+        if isinstance(opt, Adam):
+            opt.load_state(state, net)
+        if run.D is not None and "order" in state:
+            order = np.array(state["order"])
+            if order.shape != (run.D,):
+                raise ArgumentError(f"saved order has shape {order.shape}, the run needs ({run.D},)")
 
-    def measure(train_loss: float, done: bool) -> None:
+    def measure(step: int):
         R, L = _evaluate(net, xa_eval, g_eval, run.n_s, spec.S)
         extra = {"order": order} if order is not None else {}
-        checkpoint(files, lines, name=run.name, step=step, R=R, L=L, train_loss=train_loss, done=done,
-                   state=_state(step, net, opt, rng, extra), log=log)
+        return R, L, _state(step, net, opt, rng, extra)
 
-    if point.measure:              # the line of step 0, or of the saved state when it was lost
-        measure(point.train_loss, step == spec.steps)
-    while step < spec.steps:
+    def train(step: int) -> float:
+        nonlocal order
         if run.D is None:
             b = task.sample(batch, rng)
             fill_inputs(task, b.skill, b.bits, xa)
             np.multiply(task.signs(b), spec.S, out=y, casting="unsafe")
-            xb, yb = xa, y
         else:
             position = step % per_epoch
             if position == 0 or order is None:
@@ -324,15 +297,11 @@ def _train(run: RunSpec, files, lines, state, schedule, log) -> list[dict]:
             idx = order[position * batch:(position + 1) * batch]
             np.take(xa_data, idx, axis=0, out=xa)
             np.take(y_data, idx, out=y)
-            xb, yb = xa, y
         lr = halving_schedule(step, lr=spec.lr, every=spec.halve_every)
-        train_loss = opt.step(net, xb, yb, lr=lr)
-        step += 1
-        if not np.isfinite(train_loss):
-            raise ArgumentError(f"run {run.name} diverged at step {step} (loss {train_loss}); lower lr")
-        if step % spec.eval_every == 0 or step == spec.steps:
-            measure(train_loss, step == spec.steps)
-    return lines
+        return opt.step(net, xa, y, lr=lr)
+
+    return Training(load=load, train=train, measure=measure,
+                    load_errors=(ArgumentError, KeyError, ValueError, TypeError))
 
 
 def _as_result(run: RunSpec, lines: list[dict]) -> RunResult:
@@ -354,28 +323,13 @@ def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: i
     (:class:`numeric_check.networks.folder.FolderLock`) is taken and held throughout, unless the
     caller passes the one it holds as ``lock``; the workers keep its descriptor open. With ``jobs > 1`` each worker is a fresh process with one BLAS
     thread (set through the ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` variables it inherits)
-    that ends with this one (:mod:`numeric_check.networks.parallel`).
+    that ends with this one (:mod:`numeric_check.networks.parallel`; both through
+    :func:`numeric_check.networks.runner.run_locked`).
     """
     check_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
-    if lock is None:
-        with FolderLock(folder) as held:
-            return _run_all(spec, folder, force, jobs, log, held.fd)
-    if lock.fd is None or Path(lock.folder).resolve() != Path(folder).resolve():
-        raise ArgumentError(f"the lock given is not held on {str(folder)!r}")
-    return _run_all(spec, folder, force, jobs, log, lock.fd)
-
-
-def _run_all(spec, folder, force, jobs, log, lock_fd):
-    folder = prepare_folder(spec, folder, force)
-    runs = runs_of(spec)
-    if jobs == 1:
-        for run in runs:
-            train_run(run, folder, log=log)
-    else:
-        run_parallel(_worker, [(run, folder) for run in runs], jobs=jobs, log=log, name=lambda item: item[0].name,
-                     keep_open=() if lock_fd is None else (lock_fd,))
-    return load_results(folder)
+    return run_locked(spec, folder, force=force, jobs=jobs, log=log, lock=lock, runs=runs_of(spec),
+                      train=train_run, worker=_worker, name=lambda run: run.name, load=load_results)
 
 
 def _spec_from_config(config: dict) -> ExperimentSpec:
@@ -390,10 +344,6 @@ def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
     """The spec and the measured runs (complete or not) saved in ``folder``."""
     folder = Path(folder)
     spec = read_config(folder, _spec_from_config, "emergence nn")
-    results = []
     schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
-    for run in runs_of(spec):
-        lines = read_lines(run_files(folder, run.name).lines, n_s=run.n_s, schedule=schedule)
-        if lines:
-            results.append(_as_result(run, lines))
-    return spec, results
+    return spec, load_run_results(folder, runs_of(spec), schedule=schedule, name=lambda run: run.name,
+                                  n_s=lambda run: run.n_s, result=_as_result)

@@ -1,5 +1,7 @@
-"""What every network experiment shares: its runs' files, resuming them, and the results they
-hold (the MLP runs of :mod:`numeric_check.networks.experiments` and the transformer runs of
+"""What every network experiment shares: its runs' files, resuming them, the resumable training
+loop (:func:`train_resumable`, each network bringing its :class:`Training`), running every run
+of an experiment under the folder's lock (:func:`run_locked`), and the results they hold
+(:func:`load_run_results`; the MLP runs of :mod:`numeric_check.networks.experiments` and the transformer runs of
 :mod:`numeric_check.networks.transformer` alike). The folder itself (its lock and config.json)
 is :mod:`numeric_check.networks.folder`'s; running several runs at once is
 :mod:`numeric_check.networks.parallel`'s.
@@ -56,21 +58,43 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-from numeric_check.networks.folder import prepare_folder, read_config
+from numeric_check.networks.folder import FolderLock, prepare_folder, read_config
 from numeric_check.networks.parallel import run_parallel
 from numeric_check.simulation.data import SparseParity
-from numeric_check.validation import ArgumentError, atomic_write_bytes, atomic_write_text
+from numeric_check.validation import ArgumentError, atomic_write_bytes, atomic_write_text, integer
 
 __all__ = ["RunResult", "RunFiles", "Resume", "run_files", "start_run", "checkpoint_steps", "read_lines",
            "read_state", "resume", "checkpoint", "rng_state", "restore_rng", "result_from_lines",
-           "run_parallel", "prepare_folder", "read_config", "fill_inputs", "MAX_CHECKPOINTS"]
+           "run_parallel", "prepare_folder", "read_config", "fill_inputs", "Training", "train_resumable",
+           "run_locked", "load_run_results", "check_seeds", "MAX_CHECKPOINTS", "MAX_RUN_BYTES", "MAX_SEEDS"]
 
 #: The most checkpoints of one run: its lines are held in memory (~1 kB each as Python objects),
 #: so 100,000 of them take ~0.1 GB. The paper's runs have 51 to 601.
 MAX_CHECKPOINTS = 100_000
+
+#: The most memory one run's arrays may take (estimated by each network's module: MLP
+#: :func:`numeric_check.networks.experiments.run_bytes`, transformer
+#: :func:`numeric_check.networks.transformer.transformer_bytes`): 4 GiB, so that two workers fit
+#: in the memory of a small machine. The paper's largest MLP run takes ~0.2 GiB.
+MAX_RUN_BYTES = 4 << 30
+
+#: The most seeds of one experiment (the paper uses 10, 50 for width, 5 for the transformer).
+MAX_SEEDS = 1000
+
+
+def check_seeds(seeds) -> None:
+    """An experiment's seeds: 1 to :data:`MAX_SEEDS` of them, each an integer in [0, 2**32 - 1]
+    (one ArgumentError line otherwise)."""
+    if not seeds:
+        raise ArgumentError("seeds must not be empty")
+    if len(seeds) > MAX_SEEDS:
+        raise ArgumentError(f"at most {MAX_SEEDS} seeds, got {len(seeds)}")
+    for s in seeds:
+        integer("seed", s, minimum=0, maximum=2**32 - 1)
 
 
 # ------------------------------------------------------------------------- one run's files
@@ -203,7 +227,7 @@ def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = Non
     return lines
 
 
-_MAX_STATE_BYTES = 8 << 30   # above any run's arrays (numeric_check.networks.experiments.MAX_RUN_BYTES)
+_MAX_STATE_BYTES = 8 << 30   # above any run's arrays (MAX_RUN_BYTES)
 
 
 def read_state(files: RunFiles, *, schedule: list[int]) -> dict | None:
@@ -335,6 +359,119 @@ def rng_state(rng: np.random.Generator) -> np.ndarray:
 def restore_rng(rng: np.random.Generator, saved) -> None:
     """Put ``rng`` back into the state :func:`rng_state` saved."""
     rng.bit_generator.state = json.loads(str(saved))
+
+
+# ------------------------------------------------------------------------- training loop
+@dataclass(frozen=True)
+class Training:
+    """What one network brings to :func:`train_resumable` (the rest of the loop is shared).
+
+    ``load(state)`` puts a saved state (:func:`read_state`) into the network, optimiser and RNG;
+    an exception of ``load_errors`` is one ArgumentError naming the state file, its text given by
+    ``reason(exc)``. ``train(step)`` trains on one batch at ``step`` (before it is counted) and
+    returns the training loss; ``measure(step)`` returns ``(R, L, state)`` for :func:`checkpoint`.
+    """
+
+    load: Callable[[dict], None]
+    train: Callable[[int], float]
+    measure: Callable[[int], tuple]
+    load_errors: tuple = (KeyError, ValueError, TypeError)
+    reason: Callable[[BaseException], str] = str
+
+
+def train_resumable(folder, name: str, *, n_s: int, steps: int, eval_every: int,
+                    setup: Callable[[], Training], log=None, quiet: bool = False) -> list[dict]:
+    """Train (or resume, or just read back) run ``name`` in ``folder``; its checkpoint lines.
+
+    A finished run (its done line there and its state the last step's) is read back without
+    calling ``setup``; a kill between the two leaves the state one checkpoint behind, and that
+    checkpoint is trained and measured again. Otherwise ``setup()`` builds the network
+    (:class:`Training`), the run goes on from :func:`resume`'s point, the saved state is loaded
+    into it, and it is trained to ``steps``, measured (:func:`checkpoint`) at every
+    :func:`checkpoint_steps` step. A non-finite training loss is one ArgumentError (diverged).
+    ``quiet`` silences numpy's floating-point warnings throughout.
+    """
+    schedule = checkpoint_steps(steps=steps, eval_every=eval_every)
+    files, lines = start_run(folder, name, n_s=n_s, schedule=schedule)
+    state = read_state(files, schedule=schedule)
+    if lines and lines[-1]["done"] and (state is None or int(state["step"]) == schedule[-1]):
+        return lines
+    if quiet:
+        with np.errstate(all="ignore"):
+            return _train(files, lines, state, schedule, name, steps, eval_every, setup, log)
+    return _train(files, lines, state, schedule, name, steps, eval_every, setup, log)
+
+
+def _train(files, lines, state, schedule, name, steps, eval_every, setup, log) -> list[dict]:
+    training = setup()
+    point = resume(files, lines, state, schedule=schedule)
+    step, lines = point.step, point.lines
+    if state is not None:
+        try:
+            training.load(state)
+        except training.load_errors as exc:
+            raise ArgumentError(f"{str(files.state)!r} is not a saved training state of this run "
+                                f"({training.reason(exc)}); remove {name}.jsonl and {name}.npz to train that "
+                                f"run again, or use --force") from None
+
+    def measure(train_loss: float) -> None:
+        R, L, arrays = training.measure(step)
+        checkpoint(files, lines, name=name, step=step, R=R, L=L, train_loss=train_loss, done=step == steps,
+                   state=arrays, log=log)
+
+    if point.measure:              # the line of step 0, or of the saved state when it was lost
+        measure(point.train_loss)
+    while step < steps:
+        train_loss = training.train(step)
+        step += 1
+        if not np.isfinite(train_loss):
+            raise ArgumentError(f"run {name} diverged at step {step} (loss {train_loss}); lower lr")
+        if step % eval_every == 0 or step == steps:
+            measure(train_loss)
+    return lines
+
+
+# ------------------------------------------------------------------------- experiments
+def run_locked(spec, folder, *, force: bool, jobs: int, log, lock: FolderLock | None, runs: list,
+               train: Callable, worker: Callable, name: Callable, load: Callable):
+    """Prepare ``folder`` for ``spec`` (:func:`prepare_folder`), train every one of ``runs`` into
+    it and return ``load(folder)``, holding the folder's lock throughout.
+
+    The lock (:class:`numeric_check.networks.folder.FolderLock`) is taken here unless the caller
+    passes the one it holds as ``lock`` (it must be held on ``folder``). With ``jobs == 1`` each
+    run is ``train(run, folder, log=log)`` in this process; otherwise ``worker((run, folder))``
+    (a module-level function) in ``jobs`` processes (:func:`run_parallel`, ``name(run)`` labelling
+    a run in errors) that keep the lock's descriptor open.
+    """
+    if lock is None:
+        with FolderLock(folder) as held:
+            return _run_all(spec, folder, force, jobs, log, held.fd, runs, train, worker, name, load)
+    if lock.fd is None or Path(lock.folder).resolve() != Path(folder).resolve():
+        raise ArgumentError(f"the lock given is not held on {str(folder)!r}")
+    return _run_all(spec, folder, force, jobs, log, lock.fd, runs, train, worker, name, load)
+
+
+def _run_all(spec, folder, force, jobs, log, lock_fd, runs, train, worker, name, load):
+    folder = prepare_folder(spec, folder, force)
+    if jobs == 1:
+        for run in runs:
+            train(run, folder, log=log)
+    else:
+        run_parallel(worker, [(run, folder) for run in runs], jobs=jobs, log=log, name=lambda item: name(item[0]),
+                     keep_open=() if lock_fd is None else (lock_fd,))
+    return load(folder)
+
+
+def load_run_results(folder, runs, *, schedule: list[int], name: Callable, n_s: Callable,
+                     result: Callable) -> list[RunResult]:
+    """``result(run, lines)`` for every one of ``runs`` that has measured lines in ``folder``
+    (:func:`read_lines`, checked against ``schedule`` and ``n_s(run)`` skills), in order."""
+    results = []
+    for run in runs:
+        lines = read_lines(run_files(folder, name(run)).lines, n_s=n_s(run), schedule=schedule)
+        if lines:
+            results.append(result(run, lines))
+    return results
 
 
 # ------------------------------------------------------------------------- results

@@ -47,23 +47,16 @@ from pathlib import Path
 import numpy as np
 
 from numeric_check.closed_forms.calibration import crossing
-from numeric_check.networks.folder import FolderLock, prepare_folder, read_config
-from numeric_check.networks.parallel import run_parallel
-from numeric_check.networks.runner import (RunResult, checkpoint, checkpoint_steps, fill_inputs, read_lines, read_state,
-                                           restore_rng, result_from_lines, resume, rng_state, run_files, start_run)
+from numeric_check.networks.folder import FolderLock, read_config
+from numeric_check.networks.runner import (MAX_RUN_BYTES, RunResult, Training, check_seeds, checkpoint_steps,
+                                           fill_inputs, load_run_results, restore_rng, result_from_lines, rng_state,
+                                           run_locked, train_resumable)
 from numeric_check.simulation.data import SparseParity
 from numeric_check.validation import ArgumentError, integer, open_interval, positive
 
 __all__ = ["TransformerSpec", "TRANSFORMER_PRESETS", "token_count", "require_torch", "build_model",
            "tokens", "train_transformer_run", "run_transformer", "load_transformer_results",
            "emergence_steps", "fit_power", "analyse_transformer", "transformer_bytes"]
-
-#: The most memory of one run (see :func:`transformer_bytes`), as the MLP runs'.
-MAX_RUN_BYTES = 4 << 30
-
-#: The most seeds of one experiment (the paper uses 5).
-MAX_SEEDS = 1000
-
 
 @dataclass(frozen=True)
 class TransformerSpec:
@@ -128,12 +121,7 @@ def check_transformer_spec(spec: TransformerSpec) -> TransformerSpec:
     if not (np.isfinite(spec.weight_decay) and spec.weight_decay >= 0):
         raise ArgumentError(f"weight_decay must be a finite number >= 0; got {spec.weight_decay}")
     open_interval("threshold", spec.threshold, 0.0, 1.0)
-    if not spec.seeds:
-        raise ArgumentError("seeds must not be empty")
-    if len(spec.seeds) > MAX_SEEDS:
-        raise ArgumentError(f"at most {MAX_SEEDS} seeds, got {len(spec.seeds)}")
-    for s in spec.seeds:
-        integer("seed", s, minimum=0, maximum=2**32 - 1)
+    check_seeds(spec.seeds)
     checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     SparseParity(n_s=spec.n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
     need = transformer_bytes(spec)
@@ -252,16 +240,19 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     """Train (or resume, or read back) the run of ``seed``, writing its measurements into ``folder``."""
     check_transformer_spec(spec)
     seed = integer("seed", seed, minimum=0)
-    torch = require_torch()
-    name = f"seed{seed}"
-    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
-    files, lines = start_run(folder, name, n_s=spec.n_s, schedule=schedule)
-    state = read_state(files, schedule=schedule)
-    # Finished: the done line is there and the state is the last step's (a kill between the two
-    # leaves the state one checkpoint behind: that checkpoint is trained and measured again).
-    if lines and lines[-1]["done"] and (state is None or int(state["step"]) == schedule[-1]):
-        return _as_result(spec, seed, lines)
+    require_torch()
+    lines = train_resumable(folder, f"seed{seed}", n_s=spec.n_s, steps=spec.steps, eval_every=spec.eval_every,
+                            setup=lambda: _setup(spec, seed), log=log)
+    return _as_result(spec, seed, lines)
 
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _setup(spec: TransformerSpec, seed: int) -> Training:
+    """The transformer of ``seed``, its optimiser and measurement set, as :func:`train_resumable` takes them."""
+    torch = require_torch()
     task = SparseParity(n_s=spec.n_s, n_b=spec.n_b, m=spec.m, alpha=spec.alpha, S=spec.S)
     L = token_count(spec)
     torch.manual_seed(seed)
@@ -280,24 +271,19 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
     g_eval = np.concatenate([task.signs(p) for p in parts]).astype(np.float64).reshape(spec.n_s, -1)
     x = np.empty((spec.batch, L + 1), np.float32)
     y = np.empty(spec.batch, np.float32)
-
     params = list(net.parameters())
-    point = resume(files, lines, state, schedule=schedule)
-    step, lines = point.step, point.lines
-    if state is not None:
-        try:
-            net.load_state_dict({k[2:]: torch.from_numpy(state[k]) for k in state if k.startswith("p:")})
-            for key in state:
-                if key.startswith("o:"):
-                    _, i, slot = key.split(":")
-                    opt.state[params[int(i)]][slot] = torch.from_numpy(state[key]).clone()
-            restore_rng(rng, state["rng"])
-        except (KeyError, ValueError, TypeError, IndexError, RuntimeError) as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ArgumentError(f"{str(files.state)!r} is not a saved training state of this run ({reason}); "
-                                f"remove {name}.jsonl and {name}.npz to train that run again, or use --force") from None
+    loss_fn = torch.nn.MSELoss()
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
 
-    def measure(train_loss: float, done: bool) -> None:
+    def load(state: dict) -> None:
+        net.load_state_dict({k[2:]: torch.from_numpy(state[k]) for k in state if k.startswith("p:")})
+        for key in state:
+            if key.startswith("o:"):
+                _, i, slot = key.split(":")
+                opt.state[params[int(i)]][slot] = torch.from_numpy(state[key]).clone()
+        restore_rng(rng, state["rng"])
+
+    def measure(step: int):
         with torch.no_grad():
             f = torch.cat([net(chunk) for chunk in tok_eval.split(4096)]).double().numpy().reshape(spec.n_s, -1)
         R = (f * g_eval).mean(axis=1) / spec.S
@@ -308,14 +294,9 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
             for slot, value in opt.state.get(p, {}).items():
                 if value is not None:
                     arrays[f"o:{i}:{slot}"] = value.numpy()
-        checkpoint(files, lines, name=name, step=step, R=R, L=Lk, train_loss=train_loss, done=done,
-                   state=arrays, log=log)
+        return R, Lk, arrays
 
-    if point.measure:              # the line of step 0, or of the saved state when it was lost
-        measure(point.train_loss, step == spec.steps)
-    loss_fn = torch.nn.MSELoss()
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    while step < spec.steps:
+    def train(step: int) -> float:
         b = task.sample(spec.batch, rng)
         fill_inputs(task, b.skill, b.bits, x)
         np.multiply(task.signs(b), spec.S, out=y, casting="unsafe")
@@ -323,18 +304,15 @@ def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None)
         loss = loss_fn(net(tokens(xt[:, :L])), yt)
         loss.backward()
         opt.step()
-        step += 1
-        train_loss = loss.item()
-        if not np.isfinite(train_loss):
-            raise ArgumentError(f"run seed{seed} diverged at step {step} (loss {train_loss}); lower lr")
-        if step % spec.eval_every == 0 or step == spec.steps:
-            measure(train_loss, step == spec.steps)
-    return _as_result(spec, seed, lines)
+        return loss.item()
+
+    return Training(load=load, train=train, measure=measure,
+                    load_errors=(KeyError, ValueError, TypeError, IndexError, RuntimeError), reason=_first_line)
 
 
 # ------------------------------------------------------------------------- experiment
 def _worker(args):
-    spec, seed, folder = args
+    (spec, seed), folder = args
     require_torch().set_num_threads(1)
     train_transformer_run(spec, seed, folder)
     return f"seed{seed}"
@@ -346,28 +324,16 @@ def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs:
 
     Returns ``(spec, results)`` as :func:`load_transformer_results`. The folder's lock is taken
     and held throughout unless the caller passes the one it holds as ``lock``, as
-    :func:`numeric_check.networks.experiments.run_experiment`.
+    :func:`numeric_check.networks.experiments.run_experiment` (both through
+    :func:`numeric_check.networks.runner.run_locked`).
     """
     check_transformer_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
     require_torch()
-    if lock is None:
-        with FolderLock(folder) as held:
-            return _run_all(spec, folder, force, jobs, log, held.fd)
-    if lock.fd is None or Path(lock.folder).resolve() != Path(folder).resolve():
-        raise ArgumentError(f"the lock given is not held on {str(folder)!r}")
-    return _run_all(spec, folder, force, jobs, log, lock.fd)
-
-
-def _run_all(spec, folder, force, jobs, log, lock_fd):
-    folder = prepare_folder(spec, folder, force)
-    if jobs == 1:
-        for seed in spec.seeds:
-            train_transformer_run(spec, seed, folder, log=log)
-    else:
-        run_parallel(_worker, [(spec, seed, folder) for seed in spec.seeds], jobs=jobs, log=log,
-                     name=lambda item: f"seed{item[1]}", keep_open=() if lock_fd is None else (lock_fd,))
-    return load_transformer_results(folder)
+    return run_locked(spec, folder, force=force, jobs=jobs, log=log, lock=lock,
+                      runs=[(spec, seed) for seed in spec.seeds],
+                      train=lambda run, folder, log: train_transformer_run(*run, folder, log=log),
+                      worker=_worker, name=lambda run: f"seed{run[1]}", load=load_transformer_results)
 
 
 def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
@@ -375,13 +341,10 @@ def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
     folder = Path(folder)
     spec = read_config(folder, lambda config: check_transformer_spec(
         TransformerSpec(**{**config, "seeds": tuple(config["seeds"])})), "emergence nn transformer")
-    results = []
     schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
-    for seed in spec.seeds:
-        lines = read_lines(run_files(folder, f"seed{seed}").lines, n_s=spec.n_s, schedule=schedule)
-        if lines:
-            results.append(_as_result(spec, seed, lines))
-    return spec, results
+    return spec, load_run_results(folder, spec.seeds, schedule=schedule, name=lambda seed: f"seed{seed}",
+                                  n_s=lambda seed: spec.n_s,
+                                  result=lambda seed, lines: _as_result(spec, seed, lines))
 
 
 # ------------------------------------------------------------------------- analysis
