@@ -39,7 +39,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         err = abs(_slope(L1, L2, T1, T2) / law(a) - 1)
         # skills beyond n_s are missing: L_C/L (Eq. 56) bounds the relative change of the slope
         bound = 0.5 * n_s ** -a / (a * float(mpmath.zeta(a + 1))) / L2
-        details += [(f"slope rel. error alpha={a}", err), (f"L_C/L alpha={a}", bound)]
+        details += [(rf"slope rel. error $\alpha={a}$", err), (rf"$L_C/L$ $\alpha={a}$", bound)]
         worst = max(worst, err)
     # small alpha with the Eq. 56 correction: N = n_s = 5e4 (Fig. 7); L + L_C follows the power law
     a, n_s = 0.1, 50_000
@@ -49,14 +49,14 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     Lc = 0.5 * A_norm * n_s ** -a / a
     plain = abs(_slope(L[0], L[1], *Ts) / law(a) - 1)
     corrected = abs(_slope(L[0] + Lc, L[1] + Lc, *Ts) / law(a) - 1)
-    details += [("alpha=0.1, N=5e4: slope rel. error without L_C", plain), ("alpha=0.1: slope rel. error with L_C", corrected)]
+    details += [(r"$\alpha=0.1$, $N=5\cdot 10^4$: slope rel. error without $L_C$", plain), (r"$\alpha=0.1$: slope rel. error with $L_C$", corrected)]
     worst = max(worst, corrected)
     return Agreement(worst, 2e-2,
-                     "log-slopes of the exact loss (numeric_check.closed_forms.curves): alpha = 0.6, 0.9 with n_s = 1e7 between "
-                     "eta S T = 1e5 and 1e6, where the missing skills beyond n_s shift the slope by about L_C/L "
-                     "(Eq. 56; 7e-3 at alpha = 0.6, so 2e-2 allows twice that); alpha = 0.1 with N = n_s = 5e4 "
-                     "(Fig. 7) between T = 1e2 and 1e3, where the slope of L + L_C must meet the same 2e-2 "
-                     "(without L_C it is off by 85%)", tuple(details), method="exact sum")
+                     r"log-slopes of the exact loss (\texttt{numeric\_check.closed\_forms.curves}): $\alpha = 0.6, 0.9$ with $n_s = 10^7$ between "
+                     r"$\eta S T = 10^5$ and $10^6$, where the missing skills beyond $n_s$ shift the slope by about $L_C/L$ "
+                     r"(Eq.~56; $7\cdot 10^{-3}$ at $\alpha = 0.6$, so $2\cdot 10^{-2}$ allows twice that); $\alpha = 0.1$ with $N = n_s = 5\cdot 10^4$ "
+                     r"(Fig.~7) between $T = 10^2$ and $10^3$, where the slope of $L + L_C$ must meet the same $2\cdot 10^{-2}$ "
+                     r"(without $L_C$ it is off by 85\%)", tuple(details), method="exact sum")
 
 
 def claim() -> Claim:
@@ -79,7 +79,7 @@ def claim() -> Claim:
         Step(L_C, e.tail, r"Eq.~56: the boundary term at $k=N$ with $\mathcal{L}_N\approx S^2/2$ is exactly the tail $\frac{S^2}{2}\int_N^\infty Ak^{-(\alpha+1)}dk$."),
         Step(sp.Symbol(r"\mathcal{L}(T)"), e.corrected_law.rhs, r"Solution of $d\mathcal{L}/dT=-\frac{\alpha}{(\alpha+1)T}(\mathcal{L}+L_C)$."),
     )
-    notes = (PaperNote("Eqs. 69-70: the N^-alpha terms cancel",
+    notes = (PaperNote(r"Eqs. 69-70: the $N^{-\alpha}$ terms cancel",
                        r"With $L_C=\frac{S^2A}{2\alpha}N^{-\alpha}$ (Eq.~56), Eq.~69's $-L_C+\frac{S^2A}{2\alpha}N^{-\alpha}$ is identically 0 "
                        r"(SymPy), so the $+O(N^{-\alpha})$ of Eq.~70 does not follow from it; it appears only once "
                        r"$T\gtrsim N^{\alpha+1}$, where $\mathcal{L}_N\approx S^2/2$ fails. The side condition "
@@ -91,10 +91,10 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("SymPy confirms Eq. 49's identity dL_k/dT = -k/((alpha+1)T) dL_k/dk and the integration "
-                        "by parts of Eqs. 51-53 (both differences 0), that Eq. 69's N^-alpha terms cancel "
-                        "identically, and that the exponent of dsolve's solution of dL/dT = "
-                        "-alpha/((alpha+1)T) L equals the statement"),
+        symbolic_check=(r"SymPy confirms Eq.~49's identity $dL_k/dT = -k/((\alpha+1)T)\, dL_k/dk$ and the integration "
+                        r"by parts of Eqs.~51--53 (both differences $0$), that Eq.~69's $N^{-\alpha}$ terms cancel "
+                        r"identically, and that the exponent of dsolve's solution of $dL/dT = "
+                        r"-\alpha/((\alpha+1)T)\, L$ equals the statement"),
         assumptions=r"$D,N,n_s\to\infty$, $d_k/D\to P_s(k)$, sums replaced by integrals, $T\gg1$.",
         summary=r"$\mathcal{L}\propto T^{-\alpha/(\alpha+1)}$; at finite $N$, $\mathcal{L}+L_C\propto T^{-\alpha/(\alpha+1)}$.",
         notes=notes,

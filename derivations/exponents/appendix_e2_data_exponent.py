@@ -44,11 +44,11 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     for D_ in (50, 200):
         exact = _integral_ratio(a, A_, D_)
         err = abs(law(a, D_) / exact - 1)
-        details += [(f"integral ratio D={D_}", exact), (f"rel. error D={D_}", err)]
+        details += [(f"integral ratio $D={D_}$", exact), (f"rel. error $D={D_}$", err)]
         worst = max(worst, err)
-    return Agreement(worst, 1e-6, "quadrature of the integral forms (Eqs. 61, 63) at alpha = 0.5, A = 0.3: the "
-                     "derivation only drops the boundary term at k = 1, of relative size (1-A)^(D+1) <= 0.7^51 = 1e-8; "
-                     "the paper's printed ratio -alpha/(1+(alpha+1)D) is 1.3% off at D = 50", tuple(details),
+    return Agreement(worst, 1e-6, r"quadrature of the integral forms (Eqs.~61, 63) at $\alpha = 0.5$, $A = 0.3$: the "
+                     r"derivation only drops the boundary term at $k = 1$, of relative size $(1-A)^{D+1} \le 0.7^{51} = 10^{-8}$; "
+                     r"the paper's printed ratio $-\alpha/(1+(\alpha+1)D)$ is 1.3\% off at $D = 50$", tuple(details),
                      method="quadrature")
 
 
@@ -85,10 +85,10 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("after x = A k^-(alpha+1) the loss integrand is x^(s-1) (1-x)^D with s = alpha/(alpha+1) "
-                        "and the change integrand has one more factor x (checked on their logarithmic "
-                        "derivatives); the gammasimp-ed Beta-function ratio equals the statement and "
-                        "D times it tends to -alpha/(alpha+1)"),
+        symbolic_check=(r"after $x = A k^{-(\alpha+1)}$ the loss integrand is $x^{s-1} (1-x)^D$ with $s = \alpha/(\alpha+1)$ "
+                        r"and the change integrand has one more factor $x$ (checked on their logarithmic "
+                        r"derivatives); the gammasimp-ed Beta-function ratio equals the statement and "
+                        r"$D$ times it tends to $-\alpha/(\alpha+1)$"),
         assumptions=r"$T,N\to\infty$ (one-shot learner), $\mathcal{L}_k=S^2/2$ for unseen skills, sums as integrals.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]\propto B(\tfrac{\alpha}{\alpha+1},D+1)\sim D^{-\alpha/(\alpha+1)}$.",
         notes=(note,),

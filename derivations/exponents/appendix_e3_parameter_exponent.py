@@ -34,10 +34,10 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         zeta = float(mpmath.zeta(a + 1))
         measured = parameter_loss([n], alpha=a, S=1.0, zeta=zeta)[0]
         err = abs(law(n, a, 1.0, 1 / zeta) / measured - 1)
-        details.append((f"rel. error alpha={a}, N={n}", err))
+        details.append((rf"rel. error $\alpha={a}$, $N={n}$", err))
         worst = max(worst, err)
-    return Agreement(worst, 1.0 / n, "direct sums S^2/2 sum_{k>N} P_s(k) (n_s infinite) against the integral "
-                     "from N+1: Euler-Maclaurin puts the difference at alpha/(2(N+1)) relative, below 1/N", tuple(details),
+    return Agreement(worst, 1.0 / n, r"direct sums $S^2/2 \sum_{k>N} P_s(k)$ ($n_s$ infinite) against the integral "
+                     r"from $N+1$: Euler-Maclaurin puts the difference at $\alpha/(2(N+1))$ relative, below $1/N$", tuple(details),
                      method="exact sum")
 
 
@@ -60,8 +60,8 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement equals SymPy's integral S^2/2 int_{N+1}^oo A k^-(alpha+1) dk, and the "
-                        "limit N -> oo of its logarithmic derivative N L'/L is -alpha"),
+        symbolic_check=(r"the statement equals SymPy's integral $S^2/2 \int_{N+1}^\infty A k^{-(\alpha+1)}\, dk$, and the "
+                        r"limit $N \to \infty$ of its logarithmic derivative $N L'/L$ is $-\alpha$"),
         assumptions=r"$T,D\to\infty$, $N<n_s\to\infty$, sum replaced by an integral.",
         summary=r"$\mathcal{L}\propto N^{-\alpha}$.",
     )

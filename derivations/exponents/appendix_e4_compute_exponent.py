@@ -33,10 +33,10 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             Nv = np.exp(logN)
             loss = (Cv / Nv) ** (-a / (a + 1)) + Nv ** (-a)          # Eq. 71 at T = C/N
             err = abs(loss.min() / law(a, Cv) - 1)
-            details.append((f"rel. error alpha={a}, C={Cv:g}", err))
+            details.append((rf"rel. error $\alpha={a}$, $C={Cv:g}$", err))
             worst = max(worst, err)
-    return Agreement(worst, 1e-7, "brute-force minimum of Eq. 71 over a grid of step 8.75e-5 in ln N: the loss is "
-                     "quadratic at its minimum, so the grid error is below (step/2)^2 times a curvature of order 1, ~2e-9",
+    return Agreement(worst, 1e-7, r"brute-force minimum of Eq.~71 over a grid of step $8.75\cdot 10^{-5}$ in $\ln N$: the loss is "
+                     r"quadratic at its minimum, so the grid error is below $(\mathrm{step}/2)^2$ times a curvature of order 1, $\sim 2\cdot 10^{-9}$",
                      tuple(details), method="quadrature")
 
 
@@ -56,7 +56,7 @@ def claim() -> Claim:
         Step(sp.Tuple(T, N), sp.Tuple(c.T_opt, c.N_opt), r"With $NT=C$ (Eqs.~75--76)."),
         Step(_LMIN, c.loss_min, r"Hence $\mathcal{L}\propto C^{-\alpha/(\alpha+2)}$."),
     )
-    note = PaperNote("App. E.4: T^(alpha+1) proportional to N is inverted",
+    note = PaperNote(r"App. E.4: $T^{\alpha+1}$ proportional to $N$ is inverted",
                      r"The Lagrange system gives $N^{-\alpha}=T^{-\alpha/(\alpha+1)}/(\alpha+1)$, i.e. "
                      r"$N^{\alpha+1}=(\alpha+1)^{(\alpha+1)/\alpha}T\propto T$; the text prints ``$T^{\alpha+1}\propto N$''. "
                      r"Only $N^{\alpha+1}\propto T$ is consistent with Eq.~75 and Tables 2 and 4.",
@@ -67,9 +67,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement equals the loss at SymPy's solution of the Lagrange conditions "
-                        "(Eqs. 72-74) with NT = C, and the exponents of C in the loss, T and N are "
-                        "-alpha/(alpha+2), (alpha+1)/(alpha+2) and 1/(alpha+2)"),
+        symbolic_check=(r"the statement equals the loss at SymPy's solution of the Lagrange conditions "
+                        r"(Eqs.~72--74) with $NT = C$, and the exponents of $C$ in the loss, $T$ and $N$ are "
+                        r"$-\alpha/(\alpha+2)$, $(\alpha+1)/(\alpha+2)$ and $1/(\alpha+2)$"),
         assumptions=r"$D\to\infty$, $C=TN$, Eq.~71 with constants dropped.",
         summary=r"$T\propto C^{(\alpha+1)/(\alpha+2)}$, $N\propto C^{1/(\alpha+2)}$, $\mathcal{L}\propto C^{-\alpha/(\alpha+2)}$.",
         notes=(note,),

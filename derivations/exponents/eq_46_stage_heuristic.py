@@ -34,10 +34,10 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         loss_ratio = -kk ** -sigma / float(mpmath.zeta(sigma, kk))
         time_ratio = ((kk + 1) ** sigma - kk**sigma) / kk**sigma
         err = abs(loss_ratio / time_ratio / law(a) - 1)
-        details.append((f"rel. error alpha={a}, k={kk}", err))
+        details.append((rf"rel. error $\alpha={a}$, $k={kk}$", err))
         worst = max(worst, err)
-    return Agreement(worst, 1.0 / kk, "exact sums (Hurwitz zeta) at k = 1000: both ratios carry O(1/k) corrections; "
-                     "Euler-Maclaurin gives the relative error alpha/k < 1/k", tuple(details), method="exact sum")
+    return Agreement(worst, 1.0 / kk, r"exact sums (Hurwitz zeta) at $k = 1000$: both ratios carry $O(1/k)$ corrections; "
+                     r"Euler-Maclaurin gives the relative error $\alpha/k < 1/k$", tuple(details), method="exact sum")
 
 
 def claim() -> Claim:
@@ -66,9 +66,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement equals SymPy's limit x = 1/k -> 0 of (Delta L/L)/(Delta T/T), both "
-                        "written in x; the series of Delta L/L is -alpha x and that of Delta T/T has the "
-                        "linear coefficient alpha + 1"),
+        symbolic_check=(r"the statement equals SymPy's limit $x = 1/k \to 0$ of $(\Delta L/L)/(\Delta T/T)$, both "
+                        r"written in $x$; the series of $\Delta L/L$ is $-\alpha x$ and that of $\Delta T/T$ has the "
+                        r"linear coefficient $\alpha + 1$"),
         assumptions=r"Stage-like training (Eq.~41), $d_k/D\to P_s(k)$, $k\gg1$.",
         summary=r"$\Delta\mathcal{L}/\mathcal{L}=-\frac{\alpha}{\alpha+1}\Delta T/T$, i.e. $\mathcal{L}\propto T^{-\alpha/(\alpha+1)}$.",
         notes=(note,),

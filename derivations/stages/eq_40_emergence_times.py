@@ -44,12 +44,12 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         # interpolation between integer steps (<= 1 step against the shortest time).
         tol = c1 / 2 + 2.0 / min(pe.min(), pse.min())
         worst, tol_max = max(worst, err / tol * tol), max(tol_max, tol)
-        details += [(f"alpha={alpha_}, eps={eps_}: max relative error of tau_e, tau_s", err), ("tolerance", tol)]
+        details += [(rf"$\alpha={alpha_}$, $\epsilon={eps_}$: max relative error of $\tau_e$, $\tau_s$", err), ("tolerance", tol)]
         if err > tol:
             worst, tol_max = err, tol
             break
-    return Agreement(worst, tol_max, "gradient descent changes the per-step rate c = 2 eta p S <= 0.02 to "
-                     "c(1 - c/4): times shift by <= c/4 relative (tolerance c/2), plus 1 step of interpolation",
+    return Agreement(worst, tol_max, r"gradient descent changes the per-step rate $c = 2 \eta p S \le 0.02$ to "
+                     r"$c(1 - c/4)$: times shift by $\le c/4$ relative (tolerance $c/2$), plus 1 step of interpolation",
                      tuple(details), method="simulation")
 
 
@@ -75,9 +75,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("both times equal those SymPy solves from R_k(tau)/S = eps and 1 - eps in Lemma 1's "
-                        "solution (the difference simplifies to 0 once the logarithms are expanded); with "
-                        "p = A k^-(alpha+1) each, divided by k^(alpha+1), simplifies to a k-free expression"),
+        symbolic_check=(r"both times equal those SymPy solves from $R_k(\tau)/S = \epsilon$ and $1 - \epsilon$ in Lemma 1's "
+                        r"solution (the difference simplifies to $0$ once the logarithms are expanded); with "
+                        r"$p = A k^{-(\alpha+1)}$ each, divided by $k^{\alpha+1}$, simplifies to a $k$-free expression"),
         assumptions=r"Lemma 1 with $d_k/D \to p$; $0 < \mathcal{R}_k(0) < \epsilon S$, $0 < \epsilon < 1/2$.",
         summary=("The numeric check trains the model on a dataset with $d_k = D P_s(k)$ (stratified), records "
                  r"$\mathcal{R}_k$ every step and measures the crossing times of $\epsilon$ and $1-\epsilon$."),

@@ -65,15 +65,15 @@ def _check_numeric(statement: sp.Rel, rng: np.random.Generator) -> Agreement:
     # Euler: times shift by <= c/4 relative, c <= 0.02; the stratified counts give d_k/D = P_s(k) to within
     # 1/d_k (relative), which moves each time by that fraction.
     tol = c1 / 2 + 2.0 / m.counts.min() * 2
-    details = [(f"k={kk}: measured margin", m) for kk, m in zip(ks, measured)]
-    details += [(f"k={kk}: predicted margin", q) for kk, q in zip(ks, predicted)]
-    details.append(("stage-like skills predicted (margin > 0)", int(np.sum(predicted > 0))))
+    details = [(f"$k={kk}$: measured margin", m) for kk, m in zip(ks, measured)]
+    details += [(f"$k={kk}$: predicted margin", q) for kk, q in zip(ks, predicted)]
+    details.append(("stage-like skills predicted (margin $> 0$)", int(np.sum(predicted > 0))))
     details.append(("stage-like skills measured", int(np.sum(measured > 0))))
     if np.any(np.sign(measured) != np.sign(predicted)):
         err = max(err, np.inf)
-    return Agreement(err, tol, "relative error of the margin against the statement's rhs; Euler rate shift "
-                     "c/4 with c <= 0.02 (tolerance c/2) plus the rounding of d_k = D P_s(k); the sign (stage-like "
-                     "or not) must agree for every k", tuple(details), method="simulation")
+    return Agreement(err, tol, r"relative error of the margin against the statement's rhs; Euler rate shift "
+                     r"$c/4$ with $c \le 0.02$ (tolerance $c/2$) plus the rounding of $d_k = D P_s(k)$; the sign (stage-like "
+                     r"or not) must agree for every $k$", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
@@ -98,10 +98,10 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement is a strict inequality whose two sides equal both the paper's "
-                        "2 l k^(alpha+1) and Lambda ((k+1)^(alpha+1) - k^(alpha+1)) and the sides SymPy derives "
-                        "from Eq. 40's times times 2 eta A S (differences simplify to 0 with the logarithms "
-                        "expanded)"),
+        symbolic_check=(r"the statement is a strict inequality whose two sides equal both the paper's "
+                        r"$2 \ell k^{\alpha+1}$ and $\Lambda ((k+1)^{\alpha+1} - k^{\alpha+1})$ and the sides SymPy derives "
+                        r"from Eq.~40's times times $2 \eta A S$ (differences simplify to $0$ with the logarithms "
+                        r"expanded)"),
         assumptions=r"Lemma 1 with $d_k/D = P_s(k) = A k^{-(\alpha+1)}$ and equal $\mathcal{R}_k(0)$.",
         summary=("The numeric check simulates five skills at $\\alpha = 0.6$, $S = 5$, $\\epsilon = 0.05$ and "
                  r"$\mathcal{R}(0)/S = 10^{-6}$, measures the margin $\tau^{(e)}_{k+1}-\tau^{(e)}_k-\tau^{(s)}_k$ and "
