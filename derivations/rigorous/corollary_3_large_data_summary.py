@@ -67,14 +67,14 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         slack = a / Ns[0]       # Euler-Maclaurin: the tail sum is below its integral by alpha/(2N); doubled
         shortfall = (1 - q.min() / lo) / a                # relative shortfall per unit alpha: 1/(2 N_min) expected
         worst = max(worst, shortfall if q.max() <= hi * (1 + slack) else float("inf"))
-        details += [(f"min L/max(...) alpha={a}", float(q.min())), (f"max L/max(...) alpha={a}", float(q.max())),
-                    (f"lower constant min(A(inf),A_N) alpha={a}", lo), (f"upper constant A(inf)+A_N alpha={a}", hi)]
-    return Agreement(worst, 1 / _N_MIN, "exact loss (Eq. 236, D = n_s = inf, S = eta = 1, r = 0.01) on a 12 x 12 grid N = 30..1e5, "
-                     "eta S T = 10..1e9 spanning both regimes: L / max(N^-alpha, T^(-alpha/(alpha+1))) must stay within "
-                     "[min(A(inf), A_N), A(inf) + A_N] (Theorem 4's limits over all lambda), widened by alpha/N_min for "
-                     "the sum-vs-integral correction; error = the largest relative shortfall below the lower constant divided by "
-                     "alpha (1/(2 N_min) = 1/60 expected from Euler-Maclaurin), tolerance 1/N_min = 1/30 (doubled); infinite "
-                     "if the upper constant is exceeded",
+        details += [(rf"$\min L/\max(\dots)$ $\alpha={a}$", float(q.min())), (rf"$\max L/\max(\dots)$ $\alpha={a}$", float(q.max())),
+                    (rf"lower constant $\min(A(\infty),A_N)$ $\alpha={a}$", lo), (rf"upper constant $A(\infty)+A_N$ $\alpha={a}$", hi)]
+    return Agreement(worst, 1 / _N_MIN, r"exact loss (Eq.~236, $D = n_s = \infty$, $S = \eta = 1$, $r = 0.01$) on a $12 \times 12$ grid $N = 30..10^5$, "
+                     r"$\eta S T = 10..10^9$ spanning both regimes: $L / \max(N^{-\alpha}, T^{-\alpha/(\alpha+1)})$ must stay within "
+                     r"$[\min(A(\infty), A_N), A(\infty) + A_N]$ (Theorem 4's limits over all $\lambda$), widened by $\alpha/N_{\min}$ for "
+                     r"the sum-vs-integral correction; error = the largest relative shortfall below the lower constant divided by "
+                     r"$\alpha$ ($1/(2 N_{\min}) = 1/60$ expected from Euler-Maclaurin), tolerance $1/N_{\min} = 1/30$ (doubled); infinite "
+                     r"if the upper constant is exceeded",
                      tuple(details), method="exact sum")
 
 
@@ -96,7 +96,7 @@ def claim() -> Claim:
              r"Explicit constants from Theorem~4 with $N=\lambda(\eta ST)^{1/(\alpha+1)}$: $A(\lambda)$ decreases from "
              r"$A_N\lambda^{-\alpha}+\dots$ to $A(\infty)$, and its integral part is at most $A(\infty)$."),
     )
-    note = PaperNote("Theorems 1-2 assume 0 < r < sqrt(S)",
+    note = PaperNote(r"Theorems 1-2 assume $0 < r < \sqrt{S}$",
                      r"The condition is dimensionally inconsistent ($r$ has the units of $S$). The proof (Eq.~210) only needs "
                      r"$\log(S/r)>2/\zeta(\alpha+1)$, e.g.\ $r<Se^{-2}$; otherwise $S/r$ is bounded and the bounds hold with "
                      r"another constant. Our check uses $r=0.01S$.")
@@ -106,9 +106,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement is Theta of a Max whose two arguments equal N and T raised to the "
-                        "exponents SymPy derives in App. E.3 and E.1, and SymPy's solution of "
-                        "N^-alpha = T^(-alpha/(alpha+1)) is T = N^(alpha+1)"),
+        symbolic_check=(r"the statement is $\Theta$ of a Max whose two arguments equal $N$ and $T$ raised to the "
+                        r"exponents SymPy derives in App.~E.3 and E.1, and SymPy's solution of "
+                        r"$N^{-\alpha} = T^{-\alpha/(\alpha+1)}$ is $T = N^{\alpha+1}$"),
         formula=_derived(),
         assumptions=r"$D\gg NT^2,T^3$, $n_s\gg N^{1+\epsilon}$, $r=\min_k\mathcal{R}_k(0)>0$; $N,T\to\infty$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]=\Theta_{\eta,S,r}(\max(N^{-\alpha},T^{-\alpha/(\alpha+1)}))$: the parameter law "

@@ -86,17 +86,17 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
         A1 = float(constants.A_lambda(1, alpha=a, S=1, r="0.01"))
         dev = np.abs(_exact_loss(a, Nb, Cs / Nb) / bound(Cs, a) / A1 - 1)
         worst, tol = max(worst, float(dev.max())), max(tol, 1 / float(Nb[0]))
-        details += [(f"min max(N^-a,T^-a/(a+1)) / (NT)^-a/(a+2), alpha={a}", float(ineq)),
-                    (f"min L C^(a/(a+2)) over the grid, alpha={a}", float(grid.min())),
-                    (f"c = min(A(inf), A_N), alpha={a}", lo),
-                    (f"max |L C^(a/(a+2)) / A(1) - 1| on N = C^(1/(a+2)), C=1e4..1e12, alpha={a}", float(dev.max()))]
+        details += [(rf"$\min \max(N^{{-a}},T^{{-a/(a+1)}}) / (NT)^{{-a/(a+2)}}$, $\alpha={a}$", float(ineq)),
+                    (rf"$\min L C^{{a/(a+2)}}$ over the grid, $\alpha={a}$", float(grid.min())),
+                    (rf"$c = \min(A(\infty), A_N)$, $\alpha={a}$", lo),
+                    (rf"$\max |L C^{{a/(a+2)}} / A(1) - 1|$ on $N = C^{{1/(a+2)}}$, $C=10^4..10^{{12}}$, $\alpha={a}$", float(dev.max()))]
     return Agreement(worst if holds else float("inf"), tol,
-                     "(i) Eq. 235 at 2000 random (N, T) per alpha; (ii) exact loss (Eq. 236, D = n_s = inf, S = eta = 1, "
-                     "r = 0.01) on a 12 x 12 grid N = 30..1e5, T = 10..1e9 never below c C^(-alpha/(alpha+2)) with "
-                     "c = min(A(inf), A_N) (Corollary 3's lower constant times Eq. 235, less the alpha/N_min sum-vs-integral "
-                     "slack); (iii) error = largest relative deviation of L C^(alpha/(alpha+2)) from Theorem 4's A(1) on "
-                     "N = round(C^(1/(alpha+2))), C = 1e4..1e12: the Riemann-sum corrections and the rounding of N are "
-                     "O(1/N), so the tolerance is 1/N at the smallest C; infinite if (i) or (ii) fails", tuple(details),
+                     r"(i) Eq.~235 at 2000 random $(N, T)$ per $\alpha$; (ii) exact loss (Eq.~236, $D = n_s = \infty$, $S = \eta = 1$, "
+                     r"$r = 0.01$) on a $12 \times 12$ grid $N = 30..10^5$, $T = 10..10^9$ never below $c\, C^{-\alpha/(\alpha+2)}$ with "
+                     r"$c = \min(A(\infty), A_N)$ (Corollary 3's lower constant times Eq.~235, less the $\alpha/N_{\min}$ sum-vs-integral "
+                     r"slack); (iii) error = largest relative deviation of $L\, C^{\alpha/(\alpha+2)}$ from Theorem 4's $A(1)$ on "
+                     r"$N = \mathrm{round}(C^{1/(\alpha+2)})$, $C = 10^4..10^{12}$: the Riemann-sum corrections and the rounding of $N$ are "
+                     r"$O(1/N)$, so the tolerance is $1/N$ at the smallest $C$; infinite if (i) or (ii) fails", tuple(details),
                      method="exact sum")
 
 
@@ -127,10 +127,10 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement bounds Corollary 3's Max below; SymPy's weights w_1 = 1/(alpha+2), "
-                        "w_2 = (alpha+1)/(alpha+2) are positive and turn the weighted geometric mean into "
-                        "(N T)^(-alpha/(alpha+2)), which equals the right side with C = N T, and both arguments "
-                        "of the Max equal C^(-alpha/(alpha+2)) on the allocation N = C^(1/(alpha+2))"),
+        symbolic_check=(r"the statement bounds Corollary 3's Max below; SymPy's weights $w_1 = 1/(\alpha+2)$, "
+                        r"$w_2 = (\alpha+1)/(\alpha+2)$ are positive and turn the weighted geometric mean into "
+                        r"$(N T)^{-\alpha/(\alpha+2)}$, which equals the right side with $C = N T$, and both arguments "
+                        r"of the Max equal $C^{-\alpha/(\alpha+2)}$ on the allocation $N = C^{1/(\alpha+2)}$"),
         assumptions=r"Those of Corollary~3; $C=NT$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]\ge c\,C^{-\alpha/(\alpha+2)}$ for every split of $C=NT$, with equality in order "
                 r"for $N=\Theta(C^{1/(\alpha+2)})$, $T=\Theta(C^{(\alpha+1)/(\alpha+2)})$.",

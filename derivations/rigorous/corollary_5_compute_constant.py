@@ -75,18 +75,18 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             i = int(np.argmin(L))
             err = abs(L[i] * Cv ** (a / (a + 2)) / A_C - 1)
             n_err = abs(grid[i] / N_star - 1)
-            details += [(f"envelope rel. error alpha={a}, C={Cv:g}", err), (f"N_opt rel. error alpha={a}, C={Cv:g}", n_err)]
+            details += [(rf"envelope rel. error $\alpha={a}$, $C={Cv:g}$", err), (rf"$N_{{\mathrm{{opt}}}}$ rel. error $\alpha={a}$, $C={Cv:g}$", n_err)]
             worst, n_worst = max(worst, err), max(n_worst, n_err)
         if a == 0.6:   # numeric_check.closed_forms.curves at finite n_s = 1e7, reported only (missing skills beyond n_s)
             grid8 = np.unique(np.round(lam * 1e8 ** (1 / (a + 2)) * np.exp(np.linspace(-0.3, 0.3, 121))))
             Lf, _ = compute_envelope(np.array([1e8]), alpha=a, S=1.0, r=0.01, eta=1.0, n_s=10**7, N_grid=grid8)
-            details.append(("compute_envelope n_s=1e7, alpha=0.6, C=1e8: rel. error", abs(Lf[0] * 1e8 ** (a / (a + 2)) / A_C - 1)))
+            details.append((r"\texttt{compute\_envelope} $n_s=10^7$, $\alpha=0.6$, $C=10^8$: rel. error", abs(Lf[0] * 1e8 ** (a / (a + 2)) / A_C - 1)))
     if n_worst > 1e-2:
         worst = float("inf")
-    return Agreement(worst, 3e-3, "minimum over N of direct sums of Eq. 236 (n_s infinite) at C = 1e8, 1e10 against "
-                     "A_C C^(-alpha/(alpha+2)) with A_C the minimum of the statement over lambda: corrections are O(1/N*) "
-                     "(Thm. 4's Riemann sums, N* >= 400 here, 1/N* <= 2.5e-3); the optimal N must match "
-                     "lambda* (eta S C)^(1/(alpha+2)) within 1% (the minimum is flat, N is an integer)", tuple(details),
+    return Agreement(worst, 3e-3, r"minimum over $N$ of direct sums of Eq.~236 ($n_s$ infinite) at $C = 10^8, 10^{10}$ against "
+                     r"$A_C C^{-\alpha/(\alpha+2)}$ with $A_C$ the minimum of the statement over $\lambda$: corrections are $O(1/N^*)$ "
+                     r"(Thm.~4's Riemann sums, $N^* \ge 400$ here, $1/N^* \le 2.5\cdot 10^{-3}$); the optimal $N$ must match "
+                     r"$\lambda^* (\eta S C)^{1/(\alpha+2)}$ within 1\% (the minimum is flat, $N$ is an integer)", tuple(details),
                      method="exact sum")
 
 
@@ -110,15 +110,15 @@ def claim() -> Claim:
              r"Eq.~330, minimised numerically: with $\mu=\lambda^{(\alpha+2)/(\alpha+1)}$, $\frac{d}{d\mu}A(\mu)=-(S^2/2-\Phi(u_0))\mu^{-(\alpha+1)}/\zeta$, "
              r"so the minimum solves $\frac{\alpha}{\alpha+2}\zeta A(\mu)\mu^\alpha=S^2/2-\Phi(\mu^{-(\alpha+1)}/\zeta)$; the minimum is interior."),
     )
-    note = PaperNote("Sign of the lambda exponent after Corollary 5",
+    note = PaperNote(r"Sign of the $\lambda$ exponent after Corollary 5",
                      r"Eq.~251 and Eq.~330 have $\lambda^{+\alpha/(\alpha+1)}$; the sentence after Corollary~5 proposes to minimise "
                      r"$A(\lambda^{(\alpha+2)/(\alpha+1)})\lambda^{-\alpha/(\alpha+1)}$, with the wrong sign (that function has no "
                      r"interior minimum). SymPy substitution of Eq.~250 gives the plus sign.",
                      paper=A_of_lambda(lam_C ** ((alpha + 2) / (alpha + 1))) * lam_C ** (-alpha / (alpha + 1)),
                      exact=A_of_lambda(lam_C ** ((alpha + 2) / (alpha + 1))) * lam_C ** (alpha / (alpha + 1)))
-    note2 = PaperNote("Eq. 328: the tail lacks S^2/2",
+    note2 = PaperNote(r"Eq. 328: the tail lacks $S^2/2$",
                       r"Eq.~328 adds $\sum_{k>N}P_s(k)$; Eq.~12 and Eq.~129 have $\frac{S^2}{2}\sum_{k>N}P_s(k)$ (the authors' code has it).")
-    note3 = PaperNote("K.4 / Fig. 3: T in [1, 1000] cannot produce the figure",
+    note3 = PaperNote(r"K.4 / Fig. 3: $T \in [1, 1000]$ cannot produce the figure",
                       r"With $C=NT$ up to $10^8$ and plateaus for $N$ up to $10^4$, $T$ must reach about $10^6$--$10^8$; "
                       r"the public code uses $T$ up to $10^8$, $S=5$, $n_s=5\times10^4$, which our Fig.~3 follows.")
     return Claim(
@@ -127,9 +127,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement holds exactly one A(.) and its argument and its prefactor equal those SymPy "
-                        "obtains by substituting Eq. 250's N and eta S T into Theorem 4's "
-                        "A(N/(eta S T)^(1/(alpha+1))) (eta S T)^(-alpha/(alpha+1)) (powers combined)"),
+        symbolic_check=(r"the statement holds exactly one $A(\cdot)$ and its argument and its prefactor equal those SymPy "
+                        r"obtains by substituting Eq.~250's $N$ and $\eta S T$ into Theorem 4's "
+                        r"$A(N/(\eta S T)^{1/(\alpha+1)})\, (\eta S T)^{-\alpha/(\alpha+1)}$ (powers combined)"),
         assumptions=r"$D,n_s\to\infty$, $\mathcal{R}_k(0)=r$, $C\to\infty$ with $N=\lambda(\eta SC)^{1/(\alpha+2)}$.",
         summary=r"$\mathcal{L}\ge A_CC^{-\alpha/(\alpha+2)}(1+o(1))$, attained at $N^*=\lambda^*(\eta SC)^{1/(\alpha+2)}$.",
         notes=(note, note2, note3),

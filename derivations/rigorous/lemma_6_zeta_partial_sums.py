@@ -81,7 +81,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     law = sp.lambdify((N, sigma), statement.rhs.removeO(), modules="mpmath")
     order_term = statement.rhs.getO()
     if order_term is None:
-        return Agreement(float("inf"), 1.0, "the statement has no O(.) remainder", method="exact sum")
+        return Agreement(float("inf"), 1.0, r"the statement has no $O(\cdot)$ remainder", method="exact sum")
     order = sp.lambdify((N, sigma), order_term.expr, modules="mpmath")
     harmonic = sp.lambdify((N,), harmonic_expansion(), modules="mpmath")
     Ns = (100, 1000, 10000)
@@ -93,11 +93,11 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             coefficient = abs(scaled - 0.5) * n / s
             worst = max(worst, coefficient)
             if n == Ns[-1] or s == 0.5:
-                details.append((f"remainder / N^-sigma - 1/2, sigma={s:g}, N={n}", scaled - 0.5))
-    return Agreement(worst, 1 / 6, "direct mpmath sums (30 digits) to N = 1e2, 1e3, 1e4 at sigma = 0.5, 0.75, 1.5, 2.5 and "
-                     "the harmonic case: the remainder divided by the stated O-term N^-sigma must be 1/2 (Euler-Maclaurin's "
-                     "boundary term f(N)/2) up to the next term -sigma N^-1/12; error = the largest "
-                     "|remainder N^sigma - 1/2| N/sigma (1/12 expected), tolerance twice that coefficient", tuple(details),
+                details.append((rf"remainder $/ N^{{-\sigma}} - 1/2$, $\sigma={s:g}$, $N={n}$", scaled - 0.5))
+    return Agreement(worst, 1 / 6, r"direct mpmath sums (30 digits) to $N = 10^2, 10^3, 10^4$ at $\sigma = 0.5, 0.75, 1.5, 2.5$ and "
+                     r"the harmonic case: the remainder divided by the stated $O$-term $N^{-\sigma}$ must be $1/2$ (Euler-Maclaurin's "
+                     r"boundary term $f(N)/2$) up to the next term $-\sigma N^{-1}/12$; error = the largest "
+                     r"$|\mathrm{remainder}\, N^\sigma - 1/2|\, N/\sigma$ ($1/12$ expected), tolerance twice that coefficient", tuple(details),
                      method="exact sum")
 
 
@@ -131,10 +131,10 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's terms minus Euler-Maclaurin's (SymPy's integral of x^-sigma plus the "
-                        "constant lim (sum - integral) = zeta(sigma) - 1/(sigma - 1), taken for sigma > 1) "
-                        "simplify to 0, its O-term equals O(N^-sigma), and SymPy's lim (H_N - log N) is "
-                        "Euler's gamma"),
+        symbolic_check=(r"the statement's terms minus Euler-Maclaurin's (SymPy's integral of $x^{-\sigma}$ plus the "
+                        r"constant $\lim (\mathrm{sum} - \mathrm{integral}) = \zeta(\sigma) - 1/(\sigma - 1)$, taken for $\sigma > 1$) "
+                        r"simplify to $0$, its $O$-term equals $O(N^{-\sigma})$, and SymPy's $\lim (H_N - \log N)$ is "
+                        r"Euler's $\gamma$"),
         formula=stmt.rhs.removeO(),
         assumptions=r"$N$ a positive integer, $\sigma\ge\tfrac12$, $\sigma\ne1$ (Eq.~149); $\sigma=1$ (Eq.~150).",
         summary=r"$\sum_{k\le N}k^{-\sigma}=\zeta(\sigma)+\frac{N^{1-\sigma}}{1-\sigma}+\tfrac12N^{-\sigma}+O(N^{-\sigma-1})$; "

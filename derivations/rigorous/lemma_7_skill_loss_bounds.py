@@ -53,11 +53,11 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         pos = zs >= 0            # z is a skill frequency; for z < 0, F exceeds (S-r)^2/2 (it tends to S^2/2)
         lower = (S_ - r_) ** 2 / 2 - 8 * eta_ * S_**3 * T_ / 27 * zs
         bounds_ok &= bool(np.all(F[pos] <= upper[pos] * (1 + 1e-12)) and np.all(F[pos] >= lower[pos] - 1e-12 * S_**2))
-        details.append((f"rel. error of max |F'| (S={S_:.2f}, r/S={r_ / S_:.1e})", err))
+        details.append((f"rel. error of $\\max |F'|$ ($S={S_:.2f}$, $r/S={r_ / S_:.1e}$)", err))
     details.append(("Eqs. 177-178 hold on the grids (1 = yes)", float(bounds_ok)))
     return Agreement(worst if bounds_ok else float("inf"), 1e-6,
-                     "finite differences of F on 4e5 points spanning 40/(2 eta S T) around the inflection point: "
-                     "the midpoint slope misses the maximum by O(h^2) ~ 1e-8 relative; Eqs. 177-178 checked on the same grids",
+                     r"finite differences of $F$ on $4\cdot 10^5$ points spanning $40/(2 \eta S T)$ around the inflection point: "
+                     r"the midpoint slope misses the maximum by $O(h^2) \sim 10^{-8}$ relative; Eqs.~177--178 checked on the same grids",
                      tuple(details), method="quadrature")
 
 
@@ -82,8 +82,8 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("SymPy's F'' = 0, written in w = e^(2 eta S T z), has the unique positive root "
-                        "w = (S/r - 1)/2 (Eq. 181), and -F' there, factored, equals the statement"),
+        symbolic_check=(r"SymPy's $F'' = 0$, written in $w = e^{2 \eta S T z}$, has the unique positive root "
+                        r"$w = (S/r - 1)/2$ (Eq.~181), and $-F'$ there, factored, equals the statement"),
         assumptions=r"$0<r<S$, $\eta,S,T>0$.",
         summary=r"$0\le F\le\frac{(S-r)^2}{2}\min(1,\frac{S^2}{r^2}e^{-4\eta STz})$; $F(z)\ge\frac{(S-r)^2}{2}-\frac{8\eta S^3T}{27}z$ for $z\ge0$.",
     )

@@ -51,10 +51,10 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
                     expected = np.sum(pmf * skill_loss(Tv * d / Dv, S=1.0, r=0.01))   # eta = S = 1: u = eta S T d/D
                     ratio = abs(expected - float(skill_loss(Tv * pk, S=1.0, r=0.01))) / bound(a, 1.0, Dv, pk, 1.0, Tv)
                     worst = max(worst, float(ratio))
-        details.append((f"max deviation / bound, alpha={a}", worst))
-    return Agreement(worst, 0.5, "exact binomial expectation of the skill loss over a sweep (alpha 0.3, 0.9; k 1, 5, 20; "
-                     "D 1e2..1e4; eta S T 1..1e3; r = 0.01): the bound must hold, and since Berry-Esseen with constant 1 "
-                     "and sup|F''| << 8 S^4 eta^2 T^2 make it loose, we require the deviation below half of it",
+        details.append((rf"max deviation / bound, $\alpha={a}$", worst))
+    return Agreement(worst, 0.5, r"exact binomial expectation of the skill loss over a sweep ($\alpha$ 0.3, 0.9; $k$ 1, 5, 20; "
+                     r"$D$ $10^2..10^4$; $\eta S T$ $1..10^3$; $r = 0.01$): the bound must hold, and since Berry-Esseen with constant 1 "
+                     r"and $\sup|F''| \ll 8 S^4 \eta^2 T^2$ make it loose, we require the deviation below half of it",
                      tuple(details), method="exact sum")
 
 
@@ -73,7 +73,7 @@ def claim() -> Claim:
         Step(sp.Symbol("F''(z)"), _eq143(), r"Eq.~143, equal to SymPy's second derivative; $|F''|<8S^4\eta^2T^2$ (Eq.~146)."),
         Step(_DEV, stmt.rhs, r"Lemma~4 (Berry--Esseen) with $1-P_s(k)>2^{-2(\alpha+1)}$ (Eq.~148) and Lemma~5 (Taylor)."),
     )
-    note = PaperNote("Eqs. 139 and 147: 2 alpha should read 2^alpha",
+    note = PaperNote(r"Eqs. 139 and 147: $2\alpha$ should read $2^\alpha$",
                      r"The available text shows ``$2\alpha$'' in the first term; the derivation ($1/\sqrt{1-P_s}<2^{\alpha+1}$, Eq.~148) "
                      r"gives $2^\alpha$, and with $2\alpha$ the step fails for small $\alpha$.")
     return Claim(
@@ -82,9 +82,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("Eq. 143's closed form minus SymPy's second derivative of F (Eq. 140) simplifies to 0, "
-                        "and the statement's right side equals Lemma 4's Berry-Esseen term with "
-                        "1 - P_s > 2^(-2(alpha+1)) plus Lemma 5's Taylor term with sup|F''| < 8 S^4 eta^2 T^2"),
+        symbolic_check=(r"Eq.~143's closed form minus SymPy's second derivative of $F$ (Eq.~140) simplifies to $0$, "
+                        r"and the statement's right side equals Lemma 4's Berry-Esseen term with "
+                        r"$1 - P_s > 2^{-2(\alpha+1)}$ plus Lemma 5's Taylor term with $\sup|F''| < 8 S^4 \eta^2 T^2$"),
         assumptions=r"$d_k\sim\mathrm{Binomial}(D,P_s(k))$, $0<r_k<S$, Lemma~1's setup.",
         summary=r"$\mathbb{E}_D[\mathcal{L}_k]$ is the $D\to\infty$ skill loss up to $O(S^2(DP_s)^{-1/2}+S^4\eta^2T^2P_s/D)$.",
         notes=(note,),
