@@ -95,16 +95,16 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
             for n, Tv, dev, se in _deviations(a, Dv, (10, 100, 1000), (1.0, 10.0, 100.0, 1000.0), 2000, rng):
                 ratio = (abs(dev) + 3 * se) / bound(a, 1.0, Dv, n, 1.0, Tv)
                 a_worst = max(a_worst, float(ratio))
-        details.append((f"max (|MC deviation| + 3 s.e.) / bound, alpha={a}", a_worst))
+        details.append((rf"max ($|\mathrm{{MC\ deviation}}|$ + 3 s.e.) / bound, $\alpha={a}$", a_worst))
         Ns = np.array([10.0, 1e3, 1e5, 1e7])     # the first term over S^2 D^-1/2 f_alpha(N): bounded in N (Eq. 153)
         first = np.array([bound(a, 1.0, 1, n, 1.0, 0.0) for n in Ns]) / f_alpha(a, Ns)
-        details.append((f"max over N=10..1e7 of first term / (S^2 D^-1/2 f_alpha(N)), alpha={a}", float(first.max())))
+        details.append((rf"max over $N=10..10^7$ of first term $/ (S^2 D^{{-1/2}} f_\alpha(N))$, $\alpha={a}$", float(first.max())))
         worst = max(worst, a_worst)
-    return Agreement(worst, 0.5, "Monte-Carlo over 2000 multinomial training sets per (alpha, D) with n_s = 1e4, "
-                     "alpha = 0.3, 0.6, 1.5, D = 1e2..1e4, N = 10..1e3, eta S T = 1..1e3, r = 0.01: the deviation of the "
-                     "mean loss from the D = inf loss, plus 3 standard errors, must stay below the bound; since the "
-                     "Berry-Esseen constant is at most 0.4748 (the bound uses 1) and sup|F''| is well below "
-                     "8 S^4 eta^2 T^2, we require at most half of it", tuple(details), method="simulation")
+    return Agreement(worst, 0.5, r"Monte-Carlo over 2000 multinomial training sets per $(\alpha, D)$ with $n_s = 10^4$, "
+                     r"$\alpha = 0.3, 0.6, 1.5$, $D = 10^2..10^4$, $N = 10..10^3$, $\eta S T = 1..10^3$, $r = 0.01$: the deviation of the "
+                     r"mean loss from the $D = \infty$ loss, plus 3 standard errors, must stay below the bound; since the "
+                     r"Berry-Esseen constant is at most 0.4748 (the bound uses 1) and $\sup|F''|$ is well below "
+                     r"$8 S^4 \eta^2 T^2$, we require at most half of it", tuple(details), method="simulation")
 
 
 def claim() -> Claim:
@@ -128,7 +128,7 @@ def claim() -> Claim:
              r"bounded for $\alpha>1$, i.e.\ $O(f_\alpha(N))$."),
         Step("", stmt, r"Collected (SymPy): $O(S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$ with a constant depending only on $\alpha$."),
     )
-    note = PaperNote("Eq. 221: S^4 eta T^2/D should read S^4 eta^2 T^2/D",
+    note = PaperNote(r"Eq. 221: $S^4 \eta T^2/D$ should read $S^4 \eta^2 T^2/D$",
                      r"Theorem~1 quotes Proposition~4's second error term as $S^4\eta T^2D^{-1}$ (Eq.~221); summing "
                      r"Proposition~3 (Lemma~5's $\sup|F''|<8S^4\eta^2T^2$) gives $\eta^2$, as in Eqs.~139 and 152.",
                      paper=S**4 * eta * T**2 / D, exact=S**4 * eta**2 * T**2 / D)
@@ -138,9 +138,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement is a strict inequality whose right side equals SymPy's sum of "
-                        "Proposition 3's bound weighted by P_s(k) = k^-(alpha+1)/zeta: the sqrt(P_s) part times "
-                        "1 + int_1^N x^-(alpha+1)/2 dx (Eq. 158) plus the P_s^2 part with sum P_s^2 < 1 (Eq. 157)"),
+        symbolic_check=(r"the statement is a strict inequality whose right side equals SymPy's sum of "
+                        r"Proposition 3's bound weighted by $P_s(k) = k^{-(\alpha+1)}/\zeta$: the $\sqrt{P_s}$ part times "
+                        r"$1 + \int_1^N x^{-(\alpha+1)/2}\, dx$ (Eq.~158) plus the $P_s^2$ part with $\sum P_s^2 < 1$ (Eq.~157)"),
         assumptions=r"$(d_k)$ multinomial with $D$ draws, $0<r_k<S$, $N\le n_s$, $\alpha\ne1$ for the explicit constant.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]$ equals its $D\to\infty$ form up to $O(S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$.",
         notes=(note,),

@@ -35,12 +35,12 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             # Euler-Maclaurin: sum_{k<=n} = zeta - n^-alpha/alpha + n^-sigma/2 - sigma n^-(sigma+1)/12 + ...
             scaled = (direct - float(law(mpmath.mpf(a), n))) * n**sigma
             err = abs(scaled - 0.5)
-            details.append((f"(sum - formula) n^(alpha+1) alpha={a}, n_s={n}", scaled))
+            details.append((rf"(sum $-$ formula) $n^{{\alpha+1}}$ $\alpha={a}$, $n_s={n}$", scaled))
             if n == 1000:
                 worst, tol = max(worst, err), max(tol, sigma / (6 * n))
-    return Agreement(worst, tol, "direct float64 sums at n_s = 1e3: the remainder of Eq. 160 times n_s^(alpha+1) must be "
-                     "1/2 (Lemma 6's O(N^-sigma) term) up to the next Euler-Maclaurin term sigma/(12 n_s), doubled; "
-                     "float rounding contributes < 1e-7 here", tuple(details), method="exact sum")
+    return Agreement(worst, tol, r"direct float64 sums at $n_s = 10^3$: the remainder of Eq.~160 times $n_s^{\alpha+1}$ must be "
+                     r"$1/2$ (Lemma 6's $O(N^{-\sigma})$ term) up to the next Euler-Maclaurin term $\sigma/(12 n_s)$, doubled; "
+                     r"float rounding contributes $< 10^{-7}$ here", tuple(details), method="exact sum")
 
 
 def claim() -> Claim:
@@ -65,7 +65,7 @@ def claim() -> Claim:
         Step(sp.Symbol(r"\zeta(\alpha+1)P_s(k)k^{\alpha+1}"), 1 + n_s ** (-alpha) / (alpha * ZETA),
              r"Eq.~161 to first order; the remainder is $O(n_s^{-\min(2\alpha,\alpha+1)})$, not $O(n_s^{-\alpha-1})$."),
     )
-    note = PaperNote("Eq. 161: the remainder is O(n_s^-min(2 alpha, alpha+1))",
+    note = PaperNote(r"Eq. 161: the remainder is $O(n_s^{-\min(2\alpha, \alpha+1)})$",
                      r"Expanding $A=(\zeta-n_s^{-\alpha}/\alpha+\dots)^{-1}$ gives a second-order term $(n_s^{-\alpha}/(\alpha\zeta))^2$, "
                      r"so for $\alpha<1$ the error of Eq.~161 is $O(n_s^{-2\alpha})$; the text also lacks a ``+'' before the $O$. "
                      rf"At $\alpha=0.3$, $n_s=10^5$ the residual $\zeta A-1-n_s^{{-\alpha}}/(\alpha\zeta)$ is {float(resid):.3g}, "
@@ -77,8 +77,8 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's right side equals zeta(alpha+1) minus SymPy's integral of "
-                        "k^-(alpha+1) from n_s to infinity (difference simplifies to 0)"),
+        symbolic_check=(r"the statement's right side equals $\zeta(\alpha+1)$ minus SymPy's integral of "
+                        r"$k^{-(\alpha+1)}$ from $n_s$ to infinity (difference simplifies to $0$)"),
         assumptions=r"$\alpha>0$, $n_s\to\infty$.",
         summary=r"$A^{-1}=\zeta(\alpha+1)-n_s^{-\alpha}/\alpha+O(n_s^{-\alpha-1})$.",
         notes=(note,),

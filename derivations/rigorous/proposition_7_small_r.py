@@ -42,15 +42,15 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                 # Sommerfeld expansion of the Fermi-Dirac form: ratio = 1 - (alpha/(alpha+1))/log M + O(log^-2 M)
                 first = 1 - mpmath.mpf(a) / (mpmath.mpf(a) + 1) / logM
                 err = float(abs(ratio - first))
-                details += [(f"ratio alpha={a}, r/S={rr}", float(ratio)), (f"|ratio - first-order| alpha={a}, r/S={rr}", err)]
+                details += [(rf"ratio $\alpha={a}$, $r/S={rr}$", float(ratio)), (rf"$|\mathrm{{ratio}} - \mathrm{{first\ order}}|$ $\alpha={a}$, $r/S={rr}$", err)]
                 if rr == "1e-16":
                     worst, tol = max(worst, err), max(tol, float(1 / logM**2))
                 if prev is not None and not abs(ratio - 1) < prev:
                     worst = float("inf")          # must approach 1 monotonically
                 prev = abs(ratio - 1)
-    return Agreement(worst, tol, "quadrature of the integral (Lambda -> 0) against the asymptotic form at r/S = 1e-4, "
-                     "1e-16, 1e-64: the ratio must approach 1 and, at r/S = 1e-16, match 1 - (alpha/(alpha+1))/log M "
-                     "to within 1/log^2 M (the next Sommerfeld term, coefficient (pi^2/6) s(1-s) < 1/2)", tuple(details),
+    return Agreement(worst, tol, r"quadrature of the integral ($\Lambda \to 0$) against the asymptotic form at $r/S = 10^{-4}$, "
+                     r"$10^{-16}$, $10^{-64}$: the ratio must approach 1 and, at $r/S = 10^{-16}$, match $1 - (\alpha/(\alpha+1))/\log M$ "
+                     r"to within $1/\log^2 M$ (the next Sommerfeld term, coefficient $(\pi^2/6)\, s(1-s) < 1/2$)", tuple(details),
                      method="quadrature")
 
 
@@ -86,9 +86,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's right side equals (log((S-r)/r))^(alpha/(alpha+1)) times SymPy's "
-                        "integral of S^2/2 v^(-1/(alpha+1)) over (0, 1/2), the dominated-convergence limit of "
-                        "the integral after u = (log M) v (Eq. 255)"),
+        symbolic_check=(r"the statement's right side equals $(\log((S-r)/r))^{\alpha/(\alpha+1)}$ times SymPy's "
+                        r"integral of $S^2/2\, v^{-1/(\alpha+1)}$ over $(0, 1/2)$, the dominated-convergence limit of "
+                        r"the integral after $u = (\log M)\, v$ (Eq.~255)"),
         assumptions=r"Fixed $\Lambda>0$ (here $\Lambda\to0$, the case of $A(\infty)$), $r\to0$.",
         summary=r"$A(\infty)\simeq\frac{S^2}{2\alpha}\zeta(\alpha+1)^{-1/(\alpha+1)}(\tfrac12\log\tfrac{S-r}{r})^{\alpha/(\alpha+1)}$.",
         notes=(note,),

@@ -56,11 +56,11 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
             negative |= gap < 0
             ratio = gap / bound(S_, r_, Dv, 1.0, Tv, float(np.sum(P**2)))
             worst = max(worst, ratio)
-            details.append((f"gap / bound, D={Dv}, eta S T/D={Tv / Dv:g}", ratio))
+            details.append((rf"gap / bound, $D={Dv}$, $\eta S T/D={Tv / Dv:g}$", ratio))
     return Agreement(float("inf") if negative else worst, 0.5,
-                     "exact binomial expectations (n_s = 50, alpha = 0.6, r = 0.01) at eta S T / D = 0.25..4: the gap must be "
-                     ">= 0 and below the explicit bound S^4 D e^(-4 eta S T/D) sum P^2 / (2 r^2); the bound drops (1-r/S)^2 "
-                     "and uses |u^D - v^D| <= D|u - v|, so we require at most half of it", tuple(details),
+                     r"exact binomial expectations ($n_s = 50$, $\alpha = 0.6$, $r = 0.01$) at $\eta S T / D = 0.25..4$: the gap must be "
+                     r"$\ge 0$ and below the explicit bound $S^4 D e^{-4 \eta S T/D} \sum P^2 / (2 r^2)$; the bound drops $(1-r/S)^2$ "
+                     r"and uses $|u^D - v^D| \le D|u - v|$, so we require at most half of it", tuple(details),
                      method="exact sum")
 
 
@@ -86,9 +86,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("SymPy's limit x -> oo of the skill loss divided by the envelope S^4/(2 r^2) e^(-2x) of "
-                        "Eq. 265 is (1 - r/S)^2 < 1, and the statement's right side equals the envelope summed "
-                        "with the binomial bound D P_s e^(-c) of Eqs. 266-269 and weights P_s(k) (Eq. 273)"),
+        symbolic_check=(r"SymPy's limit $x \to \infty$ of the skill loss divided by the envelope $S^4/(2 r^2)\, e^{-2x}$ of "
+                        r"Eq.~265 is $(1 - r/S)^2 < 1$, and the statement's right side equals the envelope summed "
+                        r"with the binomial bound $D P_s e^{-c}$ of Eqs.~266--269 and weights $P_s(k)$ (Eq.~273)"),
         assumptions=r"$\mathcal{R}_k(0)=r<S$, $d_k\sim\mathrm{Binomial}(D,P_s(k))$; the statement's right side is an upper bound.",
         summary=r"$0\le\mathbb{E}_D[\mathcal{L}(T)]-\mathbb{E}_D[\mathcal{L}(\infty)]=O(S^4r^{-2}De^{-4\eta ST/D})$.",
         results=(("", sp.Eq(_GAP, stmt.rhs.subs(_SUMP2, sp.Symbol("sum_P2", positive=True)))),),

@@ -40,12 +40,12 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         err = abs(measured / predicted - 1)
         # Euler-Maclaurin alpha/(2N) and the exact vs 1/zeta normalisation n_s^-alpha/(alpha zeta), both doubled
         bound = a / n + 2 * ns**-a / (a * float(mpmath.zeta(a + 1)))
-        details += [(f"rel. error alpha={a}", err), (f"bound alpha={a}", bound)]
+        details += [(rf"rel. error $\alpha={a}$", err), (rf"bound $\alpha={a}$", bound)]
         worst, tol = max(worst, err), max(tol, bound)
-    return Agreement(worst, tol, "exact finite-n_s loss S^2/2 sum_{k>N} P_s(k) (numeric_check.closed_forms.curves, n_s = 1e7, N = 1e3, "
-                     "gamma = N/n_s) against A_N N^-alpha: the sum-vs-integral correction is alpha/(2N) and the exact "
-                     "normalisation differs from 1/zeta by n_s^-alpha/(alpha zeta); tolerance = the largest doubled sum "
-                     "of the two (alpha = 0.3)", tuple(details), method="exact sum")
+    return Agreement(worst, tol, r"exact finite-$n_s$ loss $S^2/2 \sum_{k>N} P_s(k)$ (\texttt{numeric\_check.closed\_forms.curves}, $n_s = 10^7$, $N = 10^3$, "
+                     r"$\gamma = N/n_s$) against $A_N N^{-\alpha}$: the sum-vs-integral correction is $\alpha/(2N)$ and the exact "
+                     r"normalisation differs from $1/\zeta$ by $n_s^{-\alpha}/(\alpha \zeta)$; tolerance = the largest doubled sum "
+                     r"of the two ($\alpha = 0.3$)", tuple(details), method="exact sum")
 
 
 def claim() -> Claim:
@@ -65,7 +65,7 @@ def claim() -> Claim:
         Step(_AN, stmt.rhs, r"$N^{-\alpha}-n_s^{-\alpha}=N^{-\alpha}(1-(N/n_s)^\alpha)$, $N/n_s\to\gamma$ (Eq.~220)."),
     )
     a_n = constants.A_N(alpha="0.6", S=1)
-    note = PaperNote("A_N: Eq. 327 (S^2/2) vs Theorem 1",
+    note = PaperNote(r"$A_N$: Eq. 327 ($S^2/2$) vs Theorem 1",
                      r"Eq.~327 uses $A_N=S^2/2$, justified by $\zeta(\alpha+1)\approx\alpha^{-1}$; but "
                      r"$\alpha\zeta(1+\alpha)=1.1796,1.3715,1.5748$ at $\alpha=0.3,0.6,0.9$, so Eq.~327 is 18--57\% too large, "
                      r"and the factor $(1-\gamma^\alpha)$ matters for small $\alpha$ (0.874 at $\alpha=0.3$, $N=100$, $n_s=10^5$). "
@@ -77,8 +77,8 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's right side equals N^alpha times SymPy's integral of the tail "
-                        "S^2/2 k^-(alpha+1)/zeta(alpha+1) from N to n_s = N/gamma (Eq. 220), simplified"),
+        symbolic_check=(r"the statement's right side equals $N^\alpha$ times SymPy's integral of the tail "
+                        r"$S^2/2\, k^{-(\alpha+1)}/\zeta(\alpha+1)$ from $N$ to $n_s = N/\gamma$ (Eq.~220), simplified"),
         assumptions=r"$n_s>N$, $N/n_s\to\gamma<1$, $r<\mathcal{R}_k(0)<S/2$, $N,T\to\infty$ with $N^{\alpha+1}=o(T)$, $D\gg T^3$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]=A_NN^{-\alpha}+O(S^2N^{-\min(\alpha+1,2\alpha)}+\dots)$.",
         notes=(note,),

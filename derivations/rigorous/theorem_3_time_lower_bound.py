@@ -69,20 +69,20 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             worst, tol = max(worst, dev), max(tol, bound)
             for r_ in (0.01, 0.4):                                     # Lemma 7.2 floor on the window, any r < S/2
                 holds &= bool(np.min(skill_loss(c * P, S=1.0, r=r_)) >= 1 / 20)
-        details.append((f"kappa alpha={a}", kv))
+        details.append((rf"$\kappa$ $\alpha={a}$", kv))
         for r_ in (0.01, 0.4):        # the theorem: exact loss (N = n_s = 1e7, D = inf) above the bound minus its error
             L = time_curve(cs, alpha=a, S=1.0, r=r_, eta=1.0, n_s=10**7)
             lower = kv * cs ** (-a / s) - 1 / (80 * cs)
             holds &= bool(np.all(L >= lower))
-            details.append((f"min L / (kappa (eta S T)^(-a/(a+1))) alpha={a}, r={r_}", float(np.min(L / (kv * cs ** (-a / s))))))
+            details.append((rf"$\min L / (\kappa (\eta S T)^{{-a/(a+1)}})$ $\alpha={a}$, $r={r_}$", float(np.min(L / (kv * cs ** (-a / s))))))
     details.append(("Lemma 7.2 floor and the bound hold everywhere (1 = yes)", float(holds)))
     return Agreement(worst if holds else float("inf"), tol,
-                     "eta S T = 1e3..1e8, alpha = 0.3, 0.6, 0.9: the proof's restricted sum (1/20) sum_{k1<k<k2} P_s(k) "
-                     "times (eta S T)^(alpha/(alpha+1)) must equal kappa up to the sum-vs-integral error, at most f(k1-1) "
-                     "relative to the integral (error = the largest relative deviation, tolerance = the largest such bound, "
-                     "and every case must meet its own bound); the exact loss "
-                     "(numeric_check.closed_forms.curves.time_curve, n_s = N = 1e7, r = 0.01 and 0.4) must never fall below "
-                     "kappa S^2 (eta S T)^(-alpha/(alpha+1)) - S^2/(80 eta S T), and F >= S^2/20 on the window",
+                     r"$\eta S T = 10^3..10^8$, $\alpha = 0.3, 0.6, 0.9$: the proof's restricted sum $(1/20) \sum_{k_1<k<k_2} P_s(k)$ "
+                     r"times $(\eta S T)^{\alpha/(\alpha+1)}$ must equal $\kappa$ up to the sum-vs-integral error, at most $f(k_1-1)$ "
+                     r"relative to the integral (error = the largest relative deviation, tolerance = the largest such bound, "
+                     r"and every case must meet its own bound); the exact loss "
+                     r"(\texttt{numeric\_check.closed\_forms.curves.time\_curve}, $n_s = N = 10^7$, $r = 0.01$ and $0.4$) must never fall below "
+                     r"$\kappa S^2 (\eta S T)^{-\alpha/(\alpha+1)} - S^2/(80 \eta S T)$, and $F \ge S^2/20$ on the window",
                      tuple(details), method="exact sum")
 
 
@@ -121,9 +121,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("Lemma 7.2's floor at z = 1/(4 eta S T) simplifies to 11 S^2/216 > S^2/20, and the "
-                        "statement's kappa equals SymPy's (1/20) times the integral of P_s over the window "
-                        "between the solved k_1, k_2 (eta S T P_s = 1/4, 1/8), times (eta S T)^(alpha/(alpha+1))"),
+        symbolic_check=(r"Lemma 7.2's floor at $z = 1/(4 \eta S T)$ simplifies to $11 S^2/216 > S^2/20$, and the "
+                        r"statement's $\kappa$ equals SymPy's $(1/20)$ times the integral of $P_s$ over the window "
+                        r"between the solved $k_1$, $k_2$ ($\eta S T P_s = 1/4, 1/8$), times $(\eta S T)^{\alpha/(\alpha+1)}$"),
         assumptions=r"$n_s>N$, $0<\mathcal{R}_k(0)<S/2$, $N,T\to\infty$ with $(8\zeta(\alpha+1)^{-1}\eta ST)^{1/(\alpha+1)}<N$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]\ge\kappa S^2(\eta ST)^{-\alpha/(\alpha+1)}+O(\eta^{-1}ST^{-1}+S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$.",
         notes=(note,),

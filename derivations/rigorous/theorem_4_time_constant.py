@@ -70,11 +70,11 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                 measured = time_loss([x], alpha=a, S=S_, r=r_, zeta=zeta, N=[n])[0]
                 predicted = float(law(mpmath.mpf(n) / mpmath.mpf(x) ** (1 / (a + 1)), mpmath.mpf(a), S_, mpmath.mpf(r_)))
             err = abs(measured * x ** (a / (a + 1)) / predicted - 1)
-            details.append((f"rel. error lambda={lam:g}, eta S T={x:g}", err))
+            details.append((rf"rel. error $\lambda={lam:g}$, $\eta S T={x:g}$", err))
             worst = max(worst, err)
-    return Agreement(worst, 1e-3, "direct sums of Eq. 236 (2e6 skills) at eta S T = 1e4, 1e6 and lambda = 1, inf "
-                     "against Eq. 238; the Riemann-sum corrections of Eqs. 241-246 are O(1/N) at worst, 3e-3 at "
-                     "N = 316, and measured far smaller (O(N^-2)), so 1e-3 is safe yet fails on any wrong factor",
+    return Agreement(worst, 1e-3, r"direct sums of Eq.~236 ($2\cdot 10^6$ skills) at $\eta S T = 10^4, 10^6$ and $\lambda = 1, \infty$ "
+                     r"against Eq.~238; the Riemann-sum corrections of Eqs.~241--246 are $O(1/N)$ at worst, $3\cdot 10^{-3}$ at "
+                     r"$N = 316$, and measured far smaller ($O(N^{-2})$), so $10^{-3}$ is safe yet fails on any wrong factor",
                      tuple(details), method="exact sum")
 
 
@@ -103,7 +103,7 @@ def claim() -> Claim:
     a_inf = float(constants.A_lambda("inf", alpha="0.6", S=1, r="0.01"))
     a_small = float(constants.A_infinity_small_r(alpha="0.6", S=1, r="0.01"))
     note = PaperNote(
-        "Eq. 321 says D to infinity; it is lambda (N) to infinity",
+        r"Eq. 321 says $D$ to infinity; it is $\lambda$ ($N$) to infinity",
         r"Eq.~321 obtains $A_T$ from Eq.~238 ``with $D\to\infty$''; the limit taken is $\lambda\to\infty$ "
         r"($N\gg(\eta S T)^{1/(\alpha+1)}$). We evaluate the integral to any precision (tanh-sinh in "
         r"$v=u^{\alpha/(\alpha+1)}$, checked against a closed form through Fermi--Dirac integrals). "
@@ -116,9 +116,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's integrand, lower limit and tail term each equal SymPy's derivation from "
-                        "Eq. 236 (k solved for u = eta S T P_s(k), dk rewritten in u, the tail integrated), "
-                        "differences simplifying to 0 with powers of positive quantities combined"),
+        symbolic_check=(r"the statement's integrand, lower limit and tail term each equal SymPy's derivation from "
+                        r"Eq.~236 ($k$ solved for $u = \eta S T P_s(k)$, $dk$ rewritten in $u$, the tail integrated), "
+                        r"differences simplifying to $0$ with powers of positive quantities combined"),
         assumptions=r"$D,n_s\to\infty$, $\mathcal{R}_k(0)=r$ for all $k$, $T,N\to\infty$ with $N/(\eta S T)^{1/(\alpha+1)}\to\lambda\in(0,\infty]$.",
         summary=r"$\mathcal{L}\sim A(\lambda)(\eta S T)^{-\alpha/(\alpha+1)}$; $\lambda=\infty$ gives $A_T$.",
         notes=(note,),

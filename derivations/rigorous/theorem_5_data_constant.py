@@ -52,7 +52,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         predicted = float(law(mpmath.mpf(a), 1, mpmath.mpf("0.01"))) * scale * D**-s
         err = abs(measured / predicted - 1)
         bound = 2 * ns**-a / (a * zeta) + 10 / D
-        details += [(f"rel. error A_D alpha={a}, D=1e4", err), (f"bound alpha={a}", bound)]
+        details += [(rf"rel. error $A_D$ $\alpha={a}$, $D=10^4$", err), (rf"bound $\alpha={a}$", bound)]
         worst, tol = max(worst, err), max(tol, bound)
     # Eq. 300 with D / N^(alpha+1) = mu (skills beyond N keep S^2/2), n_s infinite
     a, N = 0.6, 1000
@@ -61,7 +61,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         measured = _eq274(Dv, N, a, 1.0, 0.01)
         predicted = float(constants.data_bracket(alpha=a, S=1, r="0.01", mu=mu)) * Dv ** (-a / (a + 1))
         err = abs(measured / predicted - 1)
-        details.append((f"rel. error Eq. 300 mu={mu}, N={N}", err))
+        details.append((rf"rel. error Eq.~300 $\mu={mu}$, $N={N}$", err))
         worst = max(worst, err)
     # Monte-Carlo over sampled datasets (Eq. 322/274) against the exact expectation
     n_s, Dm, reps = 2000, 300, 400
@@ -70,14 +70,14 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     losses = (0.99**2 / 2) * ((counts == 0) * P).sum(axis=1)
     exact = data_curve(np.array([Dm]), alpha=0.6, S=1.0, r=0.01, n_s=n_s)[0]
     z = abs(losses.mean() - exact) / (losses.std(ddof=1) / np.sqrt(reps))
-    details.append(("Monte-Carlo: |mean - exact| / standard error (400 datasets)", z))
+    details.append((r"Monte-Carlo: $|\mathrm{mean} - \mathrm{exact}|$ / standard error (400 datasets)", z))
     mc_ok = z < 4.0
     return Agreement(worst if mc_ok else float("inf"), tol,
-                     "exact expectation over datasets (numeric_check.closed_forms.curves, n_s = 1e7, D = 1e4) against A_D D^(-alpha/(alpha+1)) "
-                     "times Gamma(s, mu/zeta)/Gamma(s) for the n_s skills (Eq. 300); bound = twice the exact-vs-1/zeta "
-                     "normalisation n_s^-alpha/(alpha zeta) plus 10/D for Prop. 9's O(1/D) terms, largest at alpha = 0.3; "
-                     "Eq. 300 at mu = 0.5, 2 with N = 1e3 held to the same bound; and a Monte-Carlo average over 400 "
-                     "sampled datasets within 4 standard errors of the exact expectation (else the check fails)",
+                     r"exact expectation over datasets (\texttt{numeric\_check.closed\_forms.curves}, $n_s = 10^7$, $D = 10^4$) against $A_D D^{-\alpha/(\alpha+1)}$ "
+                     r"times $\Gamma(s, \mu/\zeta)/\Gamma(s)$ for the $n_s$ skills (Eq.~300); bound = twice the exact-vs-$1/\zeta$ "
+                     r"normalisation $n_s^{-\alpha}/(\alpha \zeta)$ plus $10/D$ for Prop.~9's $O(1/D)$ terms, largest at $\alpha = 0.3$; "
+                     r"Eq.~300 at $\mu = 0.5, 2$ with $N = 10^3$ held to the same bound; and a Monte-Carlo average over 400 "
+                     r"sampled datasets within 4 standard errors of the exact expectation (else the check fails)",
                      tuple(details), method="exact sum")
 
 
@@ -100,7 +100,7 @@ def claim() -> Claim:
              r"Prop.~9: Darboux sums, $x=y/D$, $(1-y/D)^D\to e^{-y}$."),
         Step(_AD, stmt.rhs, r"Eq.~302: $D/N^{\alpha+1}\to0$, so $\Gamma(s,\cdot)\to\Gamma(s)$ (SymPy evaluates the integral)."),
     )
-    note = PaperNote("Eqs. 322 and 324 use S^2 for (S-r)^2",
+    note = PaperNote(r"Eqs. 322 and 324 use $S^2$ for $(S-r)^2$",
                      r"Eq.~324's $A_D$ and Eq.~322's loss have $S^2$ where Theorem~5 and Eq.~274 have $(S-r)^2$: unseen "
                      r"skills keep $\mathcal{R}_k(0)=r$. Relative difference at $r=0.01S$:",
                      paper=S**2 * ZETA ** (-1 / (alpha + 1)) * sp.gamma(alpha / (alpha + 1)) / (2 * (alpha + 1)),
@@ -113,9 +113,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's right side equals (S-r)^2/2 zeta^(-1/(alpha+1))/(alpha+1) times SymPy's "
-                        "integral of y^(-1/(alpha+1)) e^-y over (0, oo), the limit of Eq. 289 after x = y/D "
-                        "(Eqs. 291-294)"),
+        symbolic_check=(r"the statement's right side equals $(S-r)^2/2\, \zeta^{-1/(\alpha+1)}/(\alpha+1)$ times SymPy's "
+                        r"integral of $y^{-1/(\alpha+1)} e^{-y}$ over $(0, \infty)$, the limit of Eq.~289 after $x = y/D$ "
+                        r"(Eqs.~291--294)"),
         assumptions=r"$N,D\to\infty$, $n_s\gg N^{1+\epsilon}$, $\mathcal{R}_k(0)=r$, $T\gg D(\log D)^{1+\epsilon}$, $D=o(N^{\alpha+1})$.",
         summary=r"$\mathbb{E}_D[\mathcal{L}]=A_DD^{-\alpha/(\alpha+1)}(1+o(1))$; with $D/N^{\alpha+1}\to\mu$ the bracket of Eq.~300.",
         notes=(note, note2),
