@@ -80,18 +80,18 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     # Gradient descent is Euler's method on the flow: the error is first order in the step
     # (measured ratio ~2 on halving); with step 0.01 and rates up to 8 S it stays below 0.05.
     return Agreement(errors[1], 0.05,
-                     "gradient descent of the network itself (chain rule through the shared weights; steps "
-                     "0.02 and 0.01, S=1, start (0.1, 0.1, 0.1, 0)) against an RK4 solution of the stated "
-                     "flow, max |difference| of (alpha^2, beta^2, gamma^2, c) over t<=60; first-order Euler "
-                     "error, tolerance 0.05",
+                     r"gradient descent of the network itself (chain rule through the shared weights; steps "
+                     r"0.02 and 0.01, $S=1$, start $(0.1, 0.1, 0.1, 0)$) against an RK4 solution of the stated "
+                     r"flow, $\max |\mathrm{difference}|$ of $(\alpha^2, \beta^2, \gamma^2, c)$ over $t \le 60$; first-order Euler "
+                     r"error, tolerance 0.05",
                      details=(("max error, step 0.02", errors[0]), ("max error, step 0.01", errors[1]),
                               ("error ratio (first order: 2)", errors[0] / errors[1]),
-                              ("final R^(1)/S (start 0.01, S=1)", float(final[0])),
-                              ("final R^(2)/S", float(final[1])), ("final R^(3)/S", float(final[2])),
+                              (r"final $R^{(1)}/S$ (start 0.01, $S=1$)", float(final[0])),
+                              (r"final $R^{(2)}/S$", float(final[1])), (r"final $R^{(3)}/S$", float(final[2])),
                               ("half-rise time of mode 1", half[0]), ("half-rise time of mode 2", half[1]),
                               ("half-rise time of mode 3", half[2]), ("95% time of mode 1", sat[0]),
                               ("95% time of mode 2", sat[1]), ("95% time of mode 3", sat[2]),
-                              ("half-way time of c", c_half)),
+                              ("half-way time of $c$", c_half)),
                      method="simulation")
 
 
@@ -120,9 +120,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement's right side minus the flow SymPy derives from the network's outputs on "
-                        "the 8 inputs and the loss 1/2 sum_j (Y_j - f(X_j))^2 expands to 0; the exact fit solves "
-                        "f(X) = Y and every component of the flow vanishes there"),
+        symbolic_check=(r"the statement's right side minus the flow SymPy derives from the network's outputs on "
+                        r"the 8 inputs and the loss $\frac{1}{2} \sum_j (Y_j - f(X_j))^2$ expands to $0$; the exact fit solves "
+                        r"$f(X) = Y$ and every component of the flow vanishes there"),
         assumptions=r"Eqs.~112--114, positive $\alpha,\beta,\gamma$ (the modes of Eqs.~115--117), gradient flow "
                     r"of the summed loss with the $\tfrac12$; for the mean loss $\frac1{16}\sum_j$ divide every "
                     r"rate by 8.",
@@ -141,7 +141,7 @@ def claim() -> Claim:
                      r"``$c$ saturates to $S$'' contradicts the exact fit $c=-S$, $\alpha^2=\beta^2=\gamma^2=2S$.",
                 paper=paper_network_flow().T, exact=flow.T),
             PaperNote(
-                title="Eq. 118 is already normalised (R/S, not R of Eq. 7)",
+                title=r"Eq. 118 is already normalised ($R/S$, not $\mathcal{R}$ of Eq. 7)",
                 text=r"$R^{(q)}=\frac{1}{8S^2}Y^Tf^{(q)}(X)$ is $\mathcal{R}/S$, not $\mathcal{R}$ as defined in Eq.~7; "
                      r"the figure's axis is $R/S$. This toolkit reports $R^{(q)}$ as in Eq.~118, i.e.\ divided by $S$."),
         ),

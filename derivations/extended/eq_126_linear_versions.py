@@ -49,7 +49,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         mean, se = run.R.mean(), run.R.std(ddof=1) / np.sqrt(_DRAWS)
         errors.append(abs(mean - law(d, _DC, 1.0)))
         ses.append(se)
-        details.append((f"d_k/D_c={d}/{_DC}: mean R_k/S, linear", float(mean)))
+        details.append((f"$d_k/D_c={d}/{_DC}$: mean $R_k/S$, linear", float(mean)))
     # Time dynamics of the same data, linear vs multilinear: time to reach half the final value.
     half = {}
     for model in ("linear", "multilinear"):
@@ -57,14 +57,14 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                                rng=np.random.default_rng(4), record_every=1, seed=9)
         frac = run.R_history.mean(axis=1) / run.R_history[-1].mean()
         half[model] = float(run.times[np.argmax(frac >= 0.5)])
-        details.append((f"{model}: R/R(inf) after the first step", float(frac[1])))
-    details += [("time to half the final R, linear", half["linear"]),
-                ("time to half the final R, multilinear (init 1e-3)", half["multilinear"])]
+        details.append((rf"{model}: $R/R(\infty)$ after the first step", float(frac[1])))
+    details += [("time to half the final $R$, linear", half["linear"]),
+                (r"time to half the final $R$, multilinear (init $10^{-3}$)", half["multilinear"])]
     tolerance = float(4 * max(ses) + 1e-3)
     return Agreement(float(max(errors)), tolerance,
-                     f"gradient descent (2500 steps of 0.1) of the extended linear model Eq. 126 from W=0 with "
-                     f"explicit e_(k,l) (D_c={_DC}), {_DRAWS} draws per d_k; tolerance 4 standard errors of the "
-                     "mean plus 1e-3 for the slowest modes' unconverged tail",
+                     f"gradient descent (2500 steps of 0.1) of the extended linear model Eq.~126 from $W=0$ with "
+                     f"explicit $e_{{k,l}}$ ($D_c={_DC}$), {_DRAWS} draws per $d_k$; tolerance 4 standard errors of the "
+                     r"mean plus $10^{-3}$ for the slowest modes' unconverged tail",
                      details=tuple(details), method="simulation")
 
 
@@ -93,10 +93,10 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("for generic features (D_c = 3, d_k = 2) the stationary point of the extended linear "
-                        "flow inside im Phi equals the minimum-norm solution P w* (differences cancel to 0), "
-                        "|P w*|^2 = S R_k with trace P = d_k, the statement is S d_k/D_c, and the linear model's "
-                        "dR/dt at t = 0 is eta p S > 0 (no delay)"),
+        symbolic_check=(r"for generic features ($D_c = 3$, $d_k = 2$) the stationary point of the extended linear "
+                        r"flow inside $\operatorname{im} \Phi$ equals the minimum-norm solution $P w^*$ (differences cancel to $0$), "
+                        r"$|P w^*|^2 = S R_k$ with $\operatorname{tr} P = d_k$, the statement is $S d_k/D_c$, and the linear model's "
+                        r"$dR/dt$ at $t = 0$ is $\eta p S > 0$ (no delay)"),
         assumptions=r"Extended linear model Eq.~126 with $e_{k,l}$ satisfying Eq.~16, $W(0)=0$, $d_k<D_c$, "
                     r"$T\to\infty$.",
         summary=r"Data and parameter emergence do not need multilinearity; only the delayed, sigmoidal "

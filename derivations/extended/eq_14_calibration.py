@@ -52,12 +52,12 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     kappa = 2 * _B * 1.0 * float(run.p.max())
     tolerance = kappa * _LR / 4
     return Agreement(errors[0], tolerance,
-                     f"full-batch gradient descent (step {_LR}) of the B-scaled model, B={_B}, on D=4000 "
-                     "samples, against the closed form at p=d_k/D; Euler error O(dt): tolerance kappa*dt/4",
-                     details=(("max |R_k/S - law|, step 0.05", errors[0]),
-                              ("max |R_k/S - law|, step 0.025", errors[1]),
+                     f"full-batch gradient descent (step {_LR}) of the $B$-scaled model, $B={_B}$, on $D=4000$ "
+                     r"samples, against the closed form at $p=d_k/D$; Euler error $O(dt)$: tolerance $\kappa\, dt/4$",
+                     details=((r"$\max |R_k/S - \mathrm{law}|$, step 0.05", errors[0]),
+                              (r"$\max |R_k/S - \mathrm{law}|$, step 0.025", errors[1]),
                               ("error ratio (1st order: 2)", errors[0] / errors[1]),
-                              ("largest rate kappa = 2 B S p", kappa)),
+                              (r"largest rate $\kappa = 2 B S p$", kappa)),
                      method="simulation")
 
 
@@ -87,15 +87,15 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the statement minus dsolve's solution of the flow dR/dt = 2 eta p B R (S - R), derived "
-                        "from the loss of Eq. 13 by differentiation and the product rule, simplifies to 0; "
-                        "R(0) = R_0"),
+        symbolic_check=(r"the statement minus dsolve's solution of the flow $dR/dt = 2 \eta p B R (S - R)$, derived "
+                        r"from the loss of Eq.~13 by differentiation and the product rule, simplifies to $0$; "
+                        r"$R(0) = R_0$"),
         assumptions=r"Model Eq.~13, $0<B\le1$, balanced start $a_k(0)=b_k(0)$, $0<\mathcal{R}_k(0)<S$, gradient "
                     r"flow on the empirical loss (Eq.~11) with $p=d_k/D$ ($=P_s(k)$ as $D\to\infty$).",
         summary=r"The calibrated model learns skill $k$ along a logistic curve whose rate is $2\eta pBS$: "
                 r"linear in $B$.",
         notes=(PaperNote(
-            title="Erratum: the paper's Eq. 14 puts B^2 where gradient flow gives B",
+            title="Erratum: the paper's Eq. 14 puts $B^2$ where gradient flow gives $B$",
             text=r"Differentiating the loss of Eq.~13 gives $\dot{\mathcal{R}}_k=2\eta pB\,\mathcal{R}_k(S-\mathcal{R}_k)$, "
                  r"so the exponent carries $B$, not $B^2$. Since the constant is fitted, predictions made with "
                  r"Eq.~14 as printed are unchanged: the fitted ``$B^2=1/22$'' is the factor multiplying "

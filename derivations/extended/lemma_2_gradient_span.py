@@ -63,12 +63,12 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     # thousand steps, relative to |B(T) - B(0)| ~ 1.
     tolerance = 1e-10
     return Agreement(error, tolerance,
-                     "gradient descent of Eq. 15 (D_c=16, d_k=8, 40 draws, init 0.05): the statement's "
-                     "left side applied to B(T)-B(0), relative to |B(T)-B(0)|; exact for discrete steps, "
-                     "so only rounding (tolerance 1e-10)",
+                     r"gradient descent of Eq.~15 ($D_c=16$, $d_k=8$, 40 draws, init 0.05): the statement's "
+                     r"left side applied to $B(T)-B(0)$, relative to $|B(T)-B(0)|$; exact for discrete steps, "
+                     r"so only rounding (tolerance $10^{-10}$)",
                      details=(("relative drift, step 0.1", drifts[0]), ("relative drift, step 0.05", drifts[1]),
-                              ("max |(I-UU^T)(B(t)-B(0))| along the run, step 0.1", float(runs[0.1].span_drift.max())),
-                              ("max |(I-UU^T)(B(t)-B(0))| along the run, step 0.05", float(runs[0.05].span_drift.max()))),
+                              (r"$\max |(I-UU^T)(B(t)-B(0))|$ along the run, step 0.1", float(runs[0.1].span_drift.max())),
+                              (r"$\max |(I-UU^T)(B(t)-B(0))|$ along the run, step 0.05", float(runs[0.05].span_drift.max()))),
                      method="simulation")
 
 
@@ -95,10 +95,10 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("for generic features (D_c = 3, d_k = 2) the flow dB_k/dt obtained by differentiating the "
-                        "loss of Eq. 79 equals Eq. 82 and has no component along the null space of Phi^T (all "
-                        "residuals simplify to 0), and the statement's (I - Phi (Phi^T Phi)^-1 Phi^T) applied to "
-                        "it cancels to the zero vector"),
+        symbolic_check=(r"for generic features ($D_c = 3$, $d_k = 2$) the flow $dB_k/dt$ obtained by differentiating the "
+                        r"loss of Eq.~79 equals Eq.~82 and has no component along the null space of $\Phi^T$ (all "
+                        r"residuals simplify to $0$), and the statement's $(I - \Phi (\Phi^T \Phi)^{-1} \Phi^T)$ applied to "
+                        r"it cancels to the zero vector"),
         assumptions=r"Model Eq.~15 trained by gradient flow on the empirical loss; $\Phi=USV$ with "
                     r"$U\in\mathbb{R}^{D_c\times d_k}$ semi-orthogonal ($d_k\le D_c$, generic samples), so "
                     r"$UU^T=\Phi(\Phi^T\Phi)^{-1}\Phi^T$.",

@@ -58,10 +58,10 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     orders = np.log2(np.array(drifts[:-1]) / np.array(drifts[1:]))
     error = float(np.max(np.abs(orders - 1.0)))
     return Agreement(error, 0.25,
-                     "gradient descent of Eq. 15 (D_c=16, d_k=8, 40 draws, init 0.05, time 150) at steps 0.1, "
-                     "0.05, 0.025: the drift of the conserved quantity must vanish with the step at first order "
-                     "(one step changes it by eta^2 (g_a^2 - |g_B|^2)); error = |measured order - 1|, "
-                     "tolerance 0.25 for the O(eta) correction to the order",
+                     r"gradient descent of Eq.~15 ($D_c=16$, $d_k=8$, 40 draws, init 0.05, time 150) at steps 0.1, "
+                     r"0.05, 0.025: the drift of the conserved quantity must vanish with the step at first order "
+                     r"(one step changes it by $\eta^2 (g_a^2 - |g_B|^2)$); error = $|\mathrm{measured\ order} - 1|$, "
+                     r"tolerance 0.25 for the $O(\eta)$ correction to the order",
                      details=(("max drift, step 0.1", drifts[0]), ("max drift, step 0.05", drifts[1]),
                               ("max drift, step 0.025", drifts[2]),
                               ("measured order (first halving)", float(orders[0])),
@@ -92,9 +92,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("for generic features (D_c = 3, d_k = 2) d/dt (a^2 - |B|^2) along the flow derived from the "
-                        "loss of Eq. 79 expands to 0, and so does the chain-rule derivative of the statement's "
-                        "quantity along that flow; the statement's right side is 0"),
+        symbolic_check=(r"for generic features ($D_c = 3$, $d_k = 2$) $d/dt\, (a^2 - |B|^2)$ along the flow derived from the "
+                        r"loss of Eq.~79 expands to $0$, and so does the chain-rule derivative of the statement's "
+                        r"quantity along that flow; the statement's right side is $0$"),
         assumptions=r"Model Eq.~15, gradient flow (continuous time).",
         summary=r"The balance $a_k^2-|\vec B_k|^2$ set at initialisation is kept forever; with small "
                 r"initialisation $a_k^2\approx|\vec B_k|^2$ throughout.",

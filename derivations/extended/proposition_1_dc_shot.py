@@ -49,31 +49,31 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             mean, se = run.R.mean(), run.R.std(ddof=1) / np.sqrt(_DRAWS)
             errors.append(abs(mean - law(d, n_features, 1.0)))
             ses.append(se)
-            tag = f"d_k/D_c={d}/{n_features}"
-            details += [(f"{tag}: mean R_k/S (+- {se:.3f})", mean),
+            tag = f"$d_k/D_c={d}/{n_features}$"
+            details += [(rf"{tag}: mean $R_k/S$ ($\pm {se:.3f}$)", mean),
                         (f"{tag}: stated law", float(law(d, n_features, 1.0))),
                         (f"{tag}: paper Eq. 17", float(paper(d, n_features, 1.0))),
-                        (f"{tag}: mean L_k vs Eq. 104",
+                        (f"{tag}: mean $L_k$ vs Eq. 104",
                          run.loss.mean() - float(dc_shot_loss().subs({S: 1, d_k: d, Dc: n_features}))),
-                        (f"{tag}: mean |w - w_min-norm|", run.min_norm_distance.mean())]
+                        (rf"{tag}: mean $|w - w_{{\mathrm{{min\text{{-}}norm}}}}|$", run.min_norm_distance.mean())]
     # Initialisation size: the proposition assumes it negligible; measure the distance to the
     # minimum-norm solution and the bias of R_k at d_k = D_c/2 for three sizes.
     for init in (1e-1, 1e-2, 1e-3):
         run = simulate_dc_shot(d=_DC // 2, Dc=_DC, S=1.0, init=init, eta=_LR, steps=_STEPS, draws=100,
                                rng=np.random.default_rng(7), record_every=_STEPS, seed=3)
-        details.append((f"init {init:g}: mean |w - w_min-norm|", run.min_norm_distance.mean()))
+        details.append((rf"init {init:g}: mean $|w - w_{{\mathrm{{min\text{{-}}norm}}}}|$", run.min_norm_distance.mean()))
     # Past D_c the skill is fitted exactly.
     full = simulate_dc_shot(d=2 * _DC, Dc=_DC, S=1.0, init=_INIT, eta=_LR, steps=_STEPS, draws=50, rng=rng,
                             record_every=_STEPS, seed=5)
-    details.append((f"d_k=2D_c: mean R_k/S (law: 1)", full.R.mean()))
+    details.append((f"$d_k=2D_c$: mean $R_k/S$ (law: 1)", full.R.mean()))
     error = float(max(errors))
     # 4 standard errors of a 400-draw mean (a wrong law at 4 sigma is missed with prob. < 1e-4
     # per point) plus the initialisation's effect, a zero-mean term of size ~init.
     tolerance = float(4 * max(ses) + 10 * _INIT)
     return Agreement(error, tolerance,
-                     f"gradient descent of Eq. 15 (init {_INIT:g}, {_STEPS} steps of {_LR}) on d_k samples with "
-                     f"explicit e_(k,l) (rotated parities, D_c=16 and 8), {_DRAWS} draws per d_k; tolerance "
-                     "4 standard errors of the mean plus 10*init",
+                     f"gradient descent of Eq.~15 (init {_INIT:g}, {_STEPS} steps of {_LR}) on $d_k$ samples with "
+                     f"explicit $e_{{k,l}}$ (rotated parities, $D_c=16$ and 8), {_DRAWS} draws per $d_k$; tolerance "
+                     r"4 standard errors of the mean plus $10 \cdot \mathrm{init}$",
                      details=tuple((n, float(v)) for n, v in details), method="simulation")
 
 
@@ -111,9 +111,9 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("for generic features (D_c = 3, d_k = 2) the minimum-norm solution w = P w* has "
-                        "E_X[f^2] = |w|^2 = S R_k (difference cancels to 0) and trace P = d_k; solving "
-                        "Eq. 8 with E_X[f^2] = S R_k against Eq. 104 for E[R_k] gives S d_k/D_c, equal to the statement"),
+        symbolic_check=(r"for generic features ($D_c = 3$, $d_k = 2$) the minimum-norm solution $w = P w^*$ has "
+                        r"$E_X[f^2] = |w|^2 = S R_k$ (difference cancels to $0$) and $\operatorname{tr} P = d_k$; solving "
+                        r"Eq.~8 with $E_X[f^2] = S R_k$ against Eq.~104 for $E[R_k]$ gives $S d_k/D_c$, equal to the statement"),
         assumptions=r"Model Eq.~15 with $e_{k,l}$ satisfying Eq.~16, $d_k<D_c$ samples of skill $k$, small "
                     r"initialisation, $T\to\infty$; expectation over the training samples. For $d_k\ge D_c$ the "
                     r"skill is fitted exactly, $\mathcal{R}_k(\infty)=S$.",

@@ -45,13 +45,13 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         predicted = np.array([law(kk, qq, rr, _NC, 1.0) for kk in range(1, _NS + 1)], dtype=float)
         worst = max(worst, float(np.max(np.abs(run.R - predicted))))
         if qq <= _NS:
-            details.append((f"N={N}: R_q/S at q={qq} (law {rr}/{_NC})", float(run.R[qq - 1])))
+            details.append((f"$N={N}$: $R_q/S$ at $q={qq}$ (law {rr}/{_NC})", float(run.R[qq - 1])))
     tolerance = 1e-3
     return Agreement(worst, tolerance,
-                     f"gradient descent (1500 steps of 1.0, init 1e-3) of the N_c model (N_c={_NC}, n_s={_NS}, "
-                     f"alpha={_ALPHA}) on the exact population loss (D -> infinity) for N=1..{_NC * _NS}; "
-                     "what remains is the not-yet-converged tail of the slowest skill and init effects, "
-                     "both below 1e-4 (tolerance 1e-3)",
+                     f"gradient descent (1500 steps of 1.0, init $10^{{-3}}$) of the $N_c$ model ($N_c={_NC}$, $n_s={_NS}$, "
+                     f"$\\alpha={_ALPHA}$) on the exact population loss ($D \\to \\infty$) for $N=1..{_NC * _NS}$; "
+                     r"what remains is the not-yet-converged tail of the slowest skill and init effects, "
+                     r"both below $10^{-4}$ (tolerance $10^{-3}$)",
                      details=tuple(details), method="simulation")
 
 
@@ -80,10 +80,10 @@ def claim() -> Claim:
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=("the k = q branch equals S r/N_c, the sum of SymPy's fixed point a_q B_{q,l} = S/sqrt(N_c) "
-                        "of Eq. 109 over the r functions times N_c^-1/2 (Eqs. 110-111); k = q - 1 gives the same "
-                        "with r = N_c, k = q + 1 gives 0; and Eq. 19's (q-1) N_c + r = N with 1 <= r <= N_c "
-                        "holds for all N <= 40, N_c <= 8"),
+        symbolic_check=(r"the $k = q$ branch equals $S r/N_c$, the sum of SymPy's fixed point $a_q B_{q,l} = S/\sqrt{N_c}$ "
+                        r"of Eq.~109 over the $r$ functions times $N_c^{-1/2}$ (Eqs.~110--111); $k = q - 1$ gives the same "
+                        r"with $r = N_c$, $k = q + 1$ gives $0$; and Eq.~19's $(q-1) N_c + r = N$ with $1 \le r \le N_c$ "
+                        r"holds for all $N \le 40$, $N_c \le 8$"),
         assumptions=r"Model Eq.~18 with $e_{k,l}$ satisfying Eq.~20, $D\to\infty$, $n_s\to\infty$, small "
                     r"initialisation, $T\to\infty$.",
         summary=r"Width emergence: the $N$-th basis function adds $S/N_c$ to skill $q$; each skill needs $N_c$ "
