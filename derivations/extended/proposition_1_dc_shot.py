@@ -55,13 +55,13 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                         (f"{tag}: paper Eq. 17", float(paper(d, n_features, 1.0))),
                         (f"{tag}: mean $L_k$ vs Eq. 104",
                          run.loss.mean() - float(dc_shot_loss().subs({S: 1, d_k: d, Dc: n_features}))),
-                        (rf"{tag}: mean $|w - w_{{\mathrm{{min\text{{-}}norm}}}}|$", run.min_norm_distance.mean())]
+                        (rf"{tag}: mean $|w - w_{{\mathrm{{min-norm}}}}|$", run.min_norm_distance.mean())]
     # Initialisation size: the proposition assumes it negligible; measure the distance to the
     # minimum-norm solution and the bias of R_k at d_k = D_c/2 for three sizes.
     for init in (1e-1, 1e-2, 1e-3):
         run = simulate_dc_shot(d=_DC // 2, Dc=_DC, S=1.0, init=init, eta=_LR, steps=_STEPS, draws=100,
                                rng=np.random.default_rng(7), record_every=_STEPS, seed=3)
-        details.append((rf"init {init:g}: mean $|w - w_{{\mathrm{{min\text{{-}}norm}}}}|$", run.min_norm_distance.mean()))
+        details.append((rf"init {init:g}: mean $|w - w_{{\mathrm{{min-norm}}}}|$", run.min_norm_distance.mean()))
     # Past D_c the skill is fitted exactly.
     full = simulate_dc_shot(d=2 * _DC, Dc=_DC, S=1.0, init=_INIT, eta=_LR, steps=_STEPS, draws=50, rng=rng,
                             record_every=_STEPS, seed=5)
