@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from derivations.document.figures import figure_sets, get_figure_set
+    from derivations.document.figures import figure_sets, get_figure_set, styled
     from numeric_check.validation import ArgumentError, writable_folder
 
     names = list(figure_sets()) if args.name == "all" else [get_figure_set(args.name).name]
@@ -29,7 +29,7 @@ def run(args) -> int:
         if name == "networks":   # asked for by name, it fails in one line when there are no results
             from derivations.document import network_figures
 
-            figures = network_figures.make(folder, results=results, required=args.name == "networks")
+            figures = styled(network_figures.make)(folder, results=results, required=args.name == "networks")
         else:
             figures = get_figure_set(name).make(folder)
         for figure in figures:

@@ -13,7 +13,7 @@ from typing import Callable
 
 from numeric_check.validation import ArgumentError
 
-__all__ = ["Figure", "FigureSet", "FIGURE_MODULES", "TEXT_WIDTH_IN", "MIN_FONT_PT", "figure_sets", "get_figure_set", "save"]
+__all__ = ["Figure", "FigureSet", "FIGURE_MODULES", "FIGURE_STYLE", "TEXT_WIDTH_IN", "MIN_FONT_PT", "styled", "figure_sets", "get_figure_set", "save"]
 
 #: The figure-set modules, in the order of the document.
 FIGURE_MODULES = (
@@ -61,17 +61,21 @@ FIGURE_STYLE = {
 }
 
 
-def _styled(make: Callable[[Path], list[Figure]]) -> Callable[[Path], list[Figure]]:
-    def styled_make(folder: Path) -> list[Figure]:
+def styled(make: Callable[..., list[Figure]]) -> Callable[..., list[Figure]]:
+    """``make`` drawing with :data:`FIGURE_STYLE` (every figure set is wrapped in it)."""
+    def styled_make(folder: Path, *args, **kwargs) -> list[Figure]:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
         with plt.rc_context(FIGURE_STYLE):
-            return make(folder)
+            return make(folder, *args, **kwargs)
 
     return styled_make
+
+
+_styled = styled
 
 
 def figure_sets() -> dict[str, FigureSet]:

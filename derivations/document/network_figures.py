@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from derivations.document.figures import FigureSet, save
+from derivations.document.figures import TEXT_WIDTH_IN, FigureSet, save
 from numeric_check.closed_forms.calibration import analyse, crossing, default_r0, predict, time_curves
 from numeric_check.networks.experiments import load_results
 from numeric_check.networks.transformer import analyse_transformer, load_transformer_results
@@ -95,7 +95,7 @@ def _fig4(folder: Path, found):
     summary = analyse_transformer(spec, results)
     colors = _colors(spec.n_s)
     styles = ("-", "--", ":", "-.")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 3.7))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(TEXT_WIDTH_IN, 2.8))
     # Each seed separately: the jumps are sharp and happen at different steps in different seeds,
     # so a seed mean would show staircases that no network follows.
     for i, r in enumerate(results):
@@ -110,9 +110,8 @@ def _fig4(folder: Path, found):
     left.set_ylabel(r"$\mathcal{R}_k/S$")
     left.set_ylim(-0.05, 1.1)
     left.grid(alpha=0.3)
-    left.legend(fontsize=7, framealpha=0.6, loc="upper left")
-    left.set_title(f"transformer, $n_s={spec.n_s}$, $\\alpha={spec.alpha}$ ({src.name}, {len(results)} seeds)",
-                   fontsize=9)
+    left.legend(framealpha=0.6, loc="upper left")
+    left.set_title(f"transformer, $n_s={spec.n_s}$, $\\alpha={spec.alpha}$\n({src.name}, {len(results)} seeds)")
     tau = np.array([[np.nan if v is None else v for v in row] for row in summary["tau"]], dtype=float)
     k = np.arange(1, spec.n_s + 1)
     reached = np.isfinite(tau)
@@ -134,7 +133,7 @@ def _fig4(folder: Path, found):
                    label=f"$\\propto k^{{\\alpha+1}} = k^{{{spec.alpha + 1:.2g}}}$")
         right.set_xscale("log")
         right.set_yscale("log")
-        right.legend(fontsize=7, framealpha=0.6, loc="upper left")
+        right.legend(framealpha=0.6, loc="upper left")
     else:
         right.text(0.5, 0.5, f"no skill reached $\\mathcal{{R}}_k/S={spec.threshold}$", ha="center",
                    transform=right.transAxes)
@@ -201,18 +200,17 @@ def _panel(ax, experiment, spec, results, n_s, summary):
         ax.set_xlabel("training set size $D$" if experiment == "data" else "hidden width $N$")
         if experiment == "data":
             v = {e["fit"]["law"]: e["fit"]["value"] for e in fits}
-            label = f"model, $D_c$={v['eq17']:.0f} (Eq. 17, solid) / {v['linear']:.0f} (linear, dotted)"
+            label = f"Eq. 17: $D_c$={v['eq17']:.0f} (solid)\nlinear: $D_c$={v['linear']:.0f} (dotted)"
         else:
             label = f"model, $N_c$={fits[0]['fit']['value']:.0f}"
     for k in range(n_s):
         ax.plot(xs, mean[:, k], "--", color=colors[k], lw=1.4, label=f"$k={k + 1}$")
         ax.fill_between(xs, mean[:, k] - sd[:, k], mean[:, k] + sd[:, k], color=colors[k], alpha=0.18, lw=0)
     ax.plot([], [], "k--", label="MLP (mean ± 1 sd)")
-    ax.plot([], [], "k-", label=label)
-    ax.set_ylabel(r"$\mathcal{R}_k/S$")
+    model, = ax.plot([], [], "k-", label="model")
     ax.set_ylim(-0.05, 1.1)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, framealpha=0.6, loc="upper left" if n_s > 1 and experiment != "parameter" else "lower right")
+    ax.legend([model], [label], framealpha=0.8, loc="lower right", handlelength=1.2)
 
 
 def make(folder: Path, *, results=None, required: bool = False):
@@ -251,7 +249,7 @@ def _draw(folder: Path, available: dict, transformer):
     summaries = {e: analyse(v[0], v[1], rng=np.random.default_rng(0), n_boot=50) for e, v in available.items()}
     figures = []
     for fig_name, which in (("fig1", "predict"), ("fig11", "calibrate")) if available else ():
-        fig, axes = plt.subplots(1, len(available), figsize=(4.6 * len(available), 3.6), squeeze=False)
+        fig, axes = plt.subplots(1, len(available), figsize=(TEXT_WIDTH_IN, 2.7), squeeze=False, sharey=True)
         sources = []
         for ax, (experiment, (spec, results, src)) in zip(axes[0], available.items()):
             n_s = max(spec.n_s_values) if which == "predict" else 1
@@ -265,9 +263,14 @@ def _draw(folder: Path, available: dict, transformer):
                 half = crossing(steps, R.mean(axis=0)[:, 0], 0.5)
                 if np.isfinite(half):
                     ax.set_xlim(0, min(steps[-1], 4 * half))
-            ax.set_title(f"{experiment}, $n_s={n_s}$ ({src.name})", fontsize=9)
+            ax.set_title(f"{experiment}, $n_s={n_s}$")
             sources.append(f"\\texttt{{{src.name}}} ({len({r.seed for r in results})} seeds)")
+        axes[0][0].set_ylabel(r"$\mathcal{R}_k/S$")
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        keep = [i for i, text in enumerate(labels) if text != "model"]
         fig.tight_layout()
+        fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="lower center",
+                   ncol=len(keep), bbox_to_anchor=(0.5, 1.0), handlelength=1.6, columnspacing=1.0)
         if which == "predict":
             caption = ("Fig.~1 reproduced: skill strength $\\mathcal R_k/S$ of the 2-layer MLP with $n_s=5$ "
                        "(dashed, mean $\\pm1$ s.d. over seeds) against training steps, data and width, and the "

@@ -7,7 +7,7 @@ from derivations.document.latex import _figures_latex, caption_text
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["scaling", "extended"])
+@pytest.mark.parametrize("name", ["scaling", "extended", "networks"])
 def test_every_figure_prints_its_text_at_seven_points_or_more(name, tmp_path):
     figures = figure_sets()[name].make(tmp_path)
     assert figures
