@@ -20,9 +20,9 @@ def logistic_euler_tolerance(rate_per_step: float, S_over_r: float) -> tuple[flo
     at most 1/4, so ``|Delta R|/S <= ln(S/r - 1) c / 16``. The tolerance doubles that bound.
     """
     tol = 2.0 * math.log(max(S_over_r - 1.0, math.e)) * rate_per_step / 16.0
-    reason = (f"gradient descent (one step = one unit of T) vs gradient flow: per-step rate "
-              f"c = 2 eta p S <= {rate_per_step:.3g} shortens the sigmoid delay; "
-              f"bound ln(S/r-1) c/16, doubled")
+    reason = (f"gradient descent (one step = one unit of $T$) vs gradient flow: per-step rate "
+              f"$c = 2\\eta p S \\le {rate_per_step:.3g}$ shortens the sigmoid delay; "
+              r"bound $\ln(S/r-1)\,c/16$, doubled")
     return float(tol), reason
 
 

@@ -45,7 +45,7 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     err = float(np.max(np.abs(measured - predicted)))
     off = float(np.max(np.abs(products[-1] - sigma)))
     tol, reason = logistic_euler_tolerance(2 * eta_ * lams.max(), lams.max() / a0**2)
-    return Agreement(err, tol, reason + " (lambda plays S, p = 1)", ((r"$\max |\mathrm{mode}_{\mathrm{sim}} - \mathrm{mode}|$", err),
+    return Agreement(err, tol, reason + r" ($\lambda$ plays $S$, $p = 1$)", ((r"$\max |\mathrm{mode}_{\mathrm{sim}} - \mathrm{mode}|$", err),
                                                                      (r"final $\max |W_2 W_1 - \Sigma|$", off)),
                      method="simulation")
 
