@@ -42,7 +42,7 @@ def _markdown_text(text: str) -> str:
 
 
 _LATEX = _Style(
-    heading="\\section{Notes on the paper}\n" + _INTRO + "\n",
+    heading="\\clearpage\n\\section{Notes on the paper}\n" + _INTRO + "\n",
     note=lambda title, claim_id: f"\\paragraph{{{text_or_latex(title)}}} (claim \\texttt{{{claim_id}}}) ",
     text=lambda text: text,
     display=lambda expr: display(None, expr),
