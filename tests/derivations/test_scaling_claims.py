@@ -87,7 +87,7 @@ def test_scaling_derivation_records():
 def test_notes_carry_relative_differences():
     rel = {n.title: n.relative_difference for cid in ("theorem-1", "theorem-5", "appendix-e2", "proposition-7")
            for n in get(cid).notes if n.relative_difference is not None}
-    assert abs(rel["A_N: Eq. 327 (S^2/2) vs Theorem 1"] - 0.3715) < 1e-3       # alpha = 0.6
-    assert abs(rel["Eqs. 322 and 324 use S^2 for (S-r)^2"] - 0.0203) < 1e-3
+    assert abs(rel["$A_N$: Eq. 327 ($S^2/2$) vs Theorem 1"] - 0.3715) < 1e-3       # alpha = 0.6
+    assert abs(rel["Eqs. 322 and 324 use $S^2$ for $(S-r)^2$"] - 0.0203) < 1e-3
     assert abs(rel["Eq. 64: sign slip in the integration by parts"] - 0.01316) < 1e-4
     assert 0.09 < rel["Proposition 7 converges logarithmically"] < 0.17
