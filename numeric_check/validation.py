@@ -221,7 +221,9 @@ def _check_folder(folder: Path, *, name: str, shown: Path) -> None:
             break
     if not ancestor.is_dir():
         raise ArgumentError(f"{name} {str(shown)!r} cannot be written: {str(ancestor)!r} is not a directory")
-    probe = ancestor / f".emergence-probe-{secrets.token_hex(6)}"
+    # named like an atomic write's temporary file, so that a process killed between making and
+    # removing it leaves something the nn folder's clean-up (remove_temporary_files) removes
+    probe = ancestor / f".emergence-probe-{secrets.token_hex(6)}.tmp"
     try:
         if ancestor == folder:
             os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -127,13 +127,14 @@ def _take_exclusive(path: Path) -> int:
 
 
 def remove_temporary_files(folder) -> None:
-    """Remove the temporary files of killed atomic writes in ``folder`` and ``folder/runs``."""
+    """Remove the temporary files of killed atomic writes (and of killed writability probes)
+    in ``folder`` and ``folder/runs``."""
     folder = Path(folder)
     for where in (folder, folder / "runs"):
         if where.is_dir():
             for p in where.glob(".*.tmp"):
                 try:
-                    p.unlink()
+                    p.rmdir() if p.is_dir() else p.unlink()
                 except FileNotFoundError:
                     pass
 

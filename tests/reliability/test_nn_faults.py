@@ -460,3 +460,18 @@ def test_load_results_names_the_bad_file_and_line(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(ArgumentError, match="ns5_seed1.jsonl' line 2: done must be true or false"):
         load_results(folder)
+
+
+def test_a_probe_left_by_a_kill_is_removed_with_the_temporary_files(tmp_path):
+    # found by the random-kill property: a SIGKILL between making and removing the writability
+    # probe of validation.writable_folder left '.emergence-probe-<hex>' in runs/
+    from numeric_check.networks.folder import remove_temporary_files
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / ".emergence-probe-0ee027df3464.tmp").write_bytes(b"")
+    (tmp_path / ".emergence-probe-1a2b3c4d5e6f.tmp").mkdir()
+    (runs / ".seed0.jsonl.k2j3.tmp").write_text("partial")
+    (runs / "seed0.jsonl").write_text("kept\n")
+    remove_temporary_files(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["runs", "runs/seed0.jsonl"]
