@@ -75,15 +75,13 @@ def styled(make: Callable[..., list[Figure]]) -> Callable[..., list[Figure]]:
     return styled_make
 
 
-_styled = styled
-
 
 def figure_sets() -> dict[str, FigureSet]:
     """All figure sets, by name (each drawn with :data:`FIGURE_STYLE`)."""
     found = {}
     for name in FIGURE_MODULES:
         fig_set = importlib.import_module(name).figure_set()
-        found[fig_set.name] = FigureSet(fig_set.name, fig_set.section, _styled(fig_set.make))
+        found[fig_set.name] = FigureSet(fig_set.name, fig_set.section, styled(fig_set.make))
     return found
 
 
@@ -105,21 +103,17 @@ def _fit_to_text(fig) -> float:
     if width > TEXT_WIDTH_IN:
         fig.set_size_inches(TEXT_WIDTH_IN, height * max(TEXT_WIDTH_IN / width, 0.8))
     for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                for label in (tick.label1, tick.label2):
-                    if label.get_fontsize() < MIN_FONT_PT:
-                        ax.tick_params(axis="x" if axis is ax.xaxis else "y", which="both", labelsize=MIN_FONT_PT)
-                        break
-    texts = [text for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
-    for text in texts:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if any(label.get_fontsize() < MIN_FONT_PT for label in axis.get_ticklabels(which="both")):
+                ax.tick_params(axis=name, which="both", labelsize=MIN_FONT_PT)
+    shown = lambda: [text for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]  # noqa: E731
+    for text in shown():
         if text.get_fontsize() < MIN_FONT_PT:
             text.set_fontsize(MIN_FONT_PT)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")          # "tight_layout not applied" on crowded panels
         fig.tight_layout()
-    return min((text.get_fontsize() for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()),
-               default=MIN_FONT_PT)
+    return min((text.get_fontsize() for text in shown()), default=MIN_FONT_PT)
 
 
 def save(fig, folder: Path, stem: str, caption: str) -> Figure:
