@@ -33,7 +33,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from derivations.claim import Agreement, CheckResult, METHODS
+from derivations.claim import Agreement, CheckResult, valid_method
 from numeric_check.validation import atomic_write_text
 
 __all__ = ["CheckCache", "default_cache", "fingerprint", "cached_checks", "cached_figures"]
@@ -89,7 +89,7 @@ class CheckCache:
         try:
             record = json.loads(path.read_text())
             ag = record["agreement"]
-            if record["id"] != claim_id or record["seed"] != seed or ag["method"] not in METHODS:
+            if record["id"] != claim_id or record["seed"] != seed or not valid_method(ag["method"]):
                 return None
             agreement = Agreement(_number(ag["error"]), _number(ag["tolerance"]), str(ag["reason"]),
                                   tuple((str(name), _number(value)) for name, value in ag["details"]),

@@ -26,12 +26,18 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-__all__ = ["Step", "Agreement", "PaperNote", "Claim", "CheckResult", "run_checks", "METHODS"]
+__all__ = ["Step", "Agreement", "PaperNote", "Claim", "CheckResult", "run_checks", "METHODS", "valid_method"]
 
 #: How a numeric check gets its numbers, as ``emergence check --json`` reports it (key ``method``):
 #: gradient descent of the model on sampled data; an exact finite sum (or exact expectation);
 #: quadrature or high-precision evaluation (mpmath); a trained neural network.
 METHODS = ("simulation", "exact sum", "quadrature", "network run")
+
+
+def valid_method(method) -> bool:
+    """Whether ``method`` is one of :data:`METHODS` or several distinct ones joined by ``" + "``."""
+    parts = method.split(" + ") if isinstance(method, str) else []
+    return bool(parts) and len(set(parts)) == len(parts) and all(p in METHODS for p in parts)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Step:
     rhs: sp.Basic | str
     because: str
     relation: str = "="
+    typed: str = ""                 # non-empty: the step is typed, not computed by SymPy, and this says why
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,8 @@ class Agreement:
     """Outcome of a numeric cross-check: measured ``error`` against ``tolerance``.
 
     ``details`` holds extra measured numbers (name, value) reported in the LaTeX document;
-    ``method`` (one of :data:`METHODS`) says how the numbers were obtained.
+    ``method`` (one of :data:`METHODS`, or several joined by ``" + "`` when the check uses more
+    than one, e.g. ``"exact sum + simulation"``) says how the numbers were obtained.
     """
 
     error: float
@@ -60,8 +68,14 @@ class Agreement:
     method: str = field(kw_only=True)
 
     def __post_init__(self):
-        if self.method not in METHODS:
-            raise ValueError(f"Agreement.method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if not valid_method(self.method):
+            raise ValueError(f"Agreement.method must be one of {', '.join(METHODS)} (or several joined by ' + '); "
+                             f"got {self.method!r}")
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods of the check, e.g. ``("exact sum", "simulation")``."""
+        return tuple(self.method.split(" + "))
 
     @property
     def passed(self) -> bool:

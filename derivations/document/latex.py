@@ -81,12 +81,14 @@ METHOD_TEXT = {
 
 def methods_sentence(results: list[CheckResult]) -> str:
     """The abstract's count of numeric checks by method, e.g. "Of the 33 numeric checks, 12 ..."."""
-    counts = {m: sum(r.agreement.method == m for r in results) for m in METHOD_TEXT}
+    counts = {m: sum(m in r.agreement.methods for r in results) for m in METHOD_TEXT}
     parts = [f"{n} by {METHOD_TEXT[m]}" for m, n in counts.items() if n]
     if not parts:
         return ""
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return f"Of the {len(results)} numeric checks, {listed}."
+    both = sum(len(r.agreement.methods) > 1 for r in results)
+    several = f" ({both} of them by more than one method)" if both else ""
+    return f"Of the {len(results)} numeric checks, {listed}{several}."
 
 
 def claim_latex(claim: Claim, result: CheckResult | None) -> str:
@@ -102,7 +104,8 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     if claim.steps:
         out.append("\\emph{Derivation.}\n\\begin{enumerate}\n")
         for step in claim.steps:
-            out.append(f"\\item {step.because}\n" + display(step.lhs if step.lhs != "" else None, step.rhs, step.relation))
+            typed = f" \\emph{{(Typed, not computed: {step.typed.rstrip('.')}.)}}" if step.typed else ""
+            out.append(f"\\item {step.because}{typed}\n" + display(step.lhs if step.lhs != "" else None, step.rhs, step.relation))
         out.append("\\end{enumerate}\n")
     if result is not None:
         ag = result.agreement
@@ -110,7 +113,7 @@ def claim_latex(claim: Claim, result: CheckResult | None) -> str:
         out.append("\\emph{Verification} (" + verdict + "). Symbolic ("
                    + ("passed" if result.symbolic else "\\textbf{failed}") + "): "
                    + text_or_latex(claim.symbolic_check.rstrip(".")) + "."
-                   + f" Numeric, by {METHOD_TEXT[ag.method]}: error ${_number(ag.error)}$, "
+                   + f" Numeric, by {' and by '.join(METHOD_TEXT[m] for m in ag.methods)}: error ${_number(ag.error)}$, "
                    f"tolerance ${_number(ag.tolerance)}$ --- " + text_or_latex(ag.reason) + ".\n")
         if ag.details:
             out.append("\\begin{center}\\small\\begin{tabular}{lr}\\toprule measured & value\\\\\\midrule\n")
