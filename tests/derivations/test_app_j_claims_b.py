@@ -13,7 +13,7 @@ from symbolic.symbols import Rk, S
 
 _RNG = lambda: np.random.default_rng(0)  # noqa: E731
 
-IDS = ["eq-8"]
+IDS = ["eq-8", "eq-11"]
 
 
 def _replace(claim_id, wrong):
@@ -38,6 +38,9 @@ def _m2(statement):
 @pytest.mark.parametrize("claim_id, wrong", [
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(Rk, 2 * Rk))),                  # cross term -4 S R_k
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(_m2(s), _m2(s) / 2))),          # E[f^2]/2
+    ("eq-11", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),                               # 1/D for 1/(2D)
+    ("eq-11", lambda s: s.replace(lambda e: isinstance(e, sp.Indexed) and e.base.name == r"\mathcal{R}",
+                                  lambda e: 2 * e)),                            # (S - 2 R_k)^2
 ])
 def test_a_wrong_factor_is_caught(claim_id, wrong):
     bad = _replace(claim_id, wrong)
@@ -56,3 +59,15 @@ def test_eq_8_cauchy_schwarz_second_way():
         f = rng.normal(size=8)
         assert law(1.3, np.mean(f**2), np.mean(g * f)) >= -1e-15
     assert abs(law(1.3, np.mean((0.7 * g) ** 2), np.mean(0.7 * g * g))) < 1e-15
+
+
+def test_eq_11_population_limit_second_way():
+    # Eq. 129 from the step: for k > N the summand is P_s(k) S^2/2; for k <= N it is P_s(k)(S - R_k)^2/2
+    c = get("eq-11")
+    split = c.steps[-1].rhs
+    head, tail = sorted(split.args, key=lambda t: str(t.limits[0][1]))
+    P = sp.IndexedBase("P")
+    k = tail.limits[0][0]
+    assert sp.simplify(tail.function - P[k] * S**2 / 2) == 0
+    R = sp.IndexedBase(r"\mathcal{R}")
+    assert sp.simplify(head.function - P[k] * (S - R[k]) ** 2 / 2) == 0
