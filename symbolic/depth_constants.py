@@ -1,0 +1,220 @@
+"""Numbers of the depth-L model (:mod:`symbolic.depth`) to any precision with mpmath.
+
+The exact solution of the balanced depth-L flow is implicit: in dimensionless time
+``u = eta p S^(2-2/L) t`` a skill started at ``R_0 = rho S`` reaches ``R = y S`` at
+``u(y) = G(y^(1/L)) - G(rho^(1/L))``, ``G`` the antiderivative of ``sigma^(1-L)/(1-sigma^L)``
+derived in :func:`symbolic.depth.factor_antiderivative` (evaluated here through ``lambdify``
+to mpmath; L >= 7 through the hypergeometric form). From it:
+
+* :func:`times` -- ``I_e = u(epsilon)``, ``I_s = u(1-epsilon) - u(epsilon)``, so
+  ``tau^(e) = I_e / (eta P_s(k) S^(2-2/L))``;
+* :func:`time_integral` -- ``int_lower^inf u^(-1/(alpha+1)) Phi_L(u) du`` with the depth-L
+  skill loss ``Phi_L(u) = S^2 (1 - y(u))^2 / 2`` in place of Eq. 239, integrated by parts
+  (``dPhi = -S^2 (1-y) dy``) into ``S^2 (alpha+1)/alpha int u(y)^(alpha/(alpha+1)) (1-y) dy``, whose
+  integrand is bounded (no endpoint singularity);
+* :func:`A_lambda`, :func:`A_T` -- Theorem 4 / Eq. 238 and Eq. 321 with ``eta S`` replaced by
+  ``eta S^(2-2/L)``; :func:`compute_constant` -- Cor. 5 / Eq. 330.
+
+Examples
+--------
+>>> from symbolic.constants import A_T as paper_A_T, nstr
+>>> nstr(A_T(2, alpha="0.6", S=1, r="0.01", eta=1), 10) == nstr(paper_A_T(alpha="0.6", S=1, r="0.01", eta=1), 10)
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import mpmath
+
+from numeric_check.validation import ArgumentError, integer, positive
+
+__all__ = ["antiderivative", "dimensionless_time", "level_at", "times", "phi", "time_integral", "A_lambda", "A_T",
+           "compute_constant", "DepthComputeConstant", "GUARD"]
+
+GUARD = 10
+
+
+@lru_cache(maxsize=64)
+def antiderivative(L: int):
+    """``G`` as an mpmath function of ``sigma`` (from SymPy's ``integrate``, or ``2F1`` for L >= 7)."""
+    import sympy as sp
+
+    from symbolic import depth as dp
+
+    G = dp.factor_antiderivative(L)
+    if G is None:
+        b = mpmath.mpf(2 - L) / L
+        return lambda s: s ** (2 - L) / (2 - L) * mpmath.hyp2f1(1, b, b + 1, s**L)
+    return sp.lambdify(dp.sigma_f, G, modules="mpmath")
+
+
+def dimensionless_time(L: int, y, rho):
+    """``u(y) = G(y^(1/L)) - G(rho^(1/L))``: dimensionless time from ``R/S = rho`` to ``R/S = y``."""
+    G = antiderivative(L)
+    return mpmath.re(G(mpmath.root(y, L)) - G(mpmath.root(rho, L)))
+
+
+def level_at(L: int, u, rho):
+    """``y(u)``: R/S at dimensionless time ``u`` (root of :func:`dimensionless_time` in sigma)."""
+    if u <= 0:
+        return mpmath.mpf(rho)
+    G = antiderivative(L)
+    s0 = mpmath.root(rho, L)
+    g0 = mpmath.re(G(s0))
+    hi = 1 - mpmath.mpf(10) ** -3
+    while mpmath.re(G(hi)) - g0 < u:
+        hi = 1 - (1 - hi) / 1000
+        if 1 - hi < mpmath.mpf(10) ** (-mpmath.mp.dps + 2):
+            return mpmath.mpf(1)
+    s = mpmath.findroot(lambda x: mpmath.re(G(x)) - g0 - u, (s0, hi), solver="anderson")
+    return s**L
+
+
+def _prec(L, rho, dps):
+    """Working digits: ``dps`` plus guard plus the digits lost in ``G(sigma) - G(sigma_0)``."""
+    lost = 0 if L <= 2 else int(mpmath.ceil(mpmath.log10(1 + mpmath.root(rho, L) ** (2 - L))))
+    return dps + GUARD + lost
+
+
+def _check(L, alpha, S, r, dps):
+    from symbolic import depth as dp
+
+    L = dp.depth(L)
+    dps = integer("--dps", dps, minimum=5, maximum=200)
+    alpha, S, r = positive("--alpha", alpha), positive("--S", S), positive("--r", r)
+    if not r < S:
+        raise ArgumentError(f"--r must lie in (0, S) = (0, {S:g}), got {r!r}")
+    return L, alpha, S, r, dps
+
+
+def times(L: int, *, rho, epsilon, dps: int = 15) -> tuple:
+    """``(I_e, I_s)``: emergence and saturation times in units of ``1/(eta p S^(2-2/L))``."""
+    with mpmath.workdps(_prec(L, mpmath.mpf(rho), dps)):
+        rho, eps = mpmath.mpf(rho), mpmath.mpf(epsilon)
+        if not 0 < rho < eps < 1 - eps:
+            raise ArgumentError(f"need 0 < r/S < epsilon < 1/2; got r/S={mpmath.nstr(rho, 6)}, "
+                                f"epsilon={mpmath.nstr(eps, 6)}")
+        Ie = dimensionless_time(L, eps, rho)
+        Is = dimensionless_time(L, 1 - eps, rho) - Ie
+        return +Ie, +Is
+
+
+def phi(L: int, u, *, S, rho):
+    """``Phi_L(u) = S^2 (1 - y(u))^2 / 2``: the depth-L skill loss at dimensionless time u."""
+    return S**2 * (1 - level_at(L, u, rho)) ** 2 / 2
+
+
+def _integral(L, alpha, S, rho, lower):
+    """Body of :func:`time_integral` at working precision (mpf arguments)."""
+    q = alpha / (alpha + 1)
+    y_lo = rho if lower == 0 else level_at(L, lower, rho)
+    points = [y_lo]
+    x = y_lo * 10
+    while x < mpmath.mpf("0.5"):
+        points.append(x)
+        x *= 10
+    points += [mpmath.mpf(v) for v in ("0.5", "0.9", "0.99", "0.999") if mpmath.mpf(v) > y_lo] + [mpmath.mpf(1)]
+    G = antiderivative(L)
+    g0 = mpmath.re(G(mpmath.root(rho, L)))
+
+    def f(yy):
+        # u(y)^q (1 - y); where y rounds to 1 in sigma = y^(1/L), u is infinite and the
+        # integrand, bounded by (1 - y) |log(1 - y)|^q / L^q, is below the working precision
+        u = mpmath.re(G(mpmath.root(yy, L))) - g0 if yy < 1 else mpmath.inf
+        # (rounding may leave u a hair below 0 at y = R_0/S, where u = 0)
+        return max(u, 0) ** q * (1 - yy) if mpmath.isfinite(u) else mpmath.mpf(0)
+    value, error = mpmath.quad(f, points, error=True)
+    value = S**2 / q * value
+    if lower > 0:
+        value -= lower**q * phi(L, lower, S=S, rho=rho) / q
+    return value, error
+
+
+def time_integral(L: int, *, alpha, S, r, lower=0, dps: int = 15):
+    """``int_lower^inf u^(-1/(alpha+1)) Phi_L(u) du`` (Eq. 238's integral with the depth-L curve)."""
+    L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
+    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
+        alpha, S, r, lower = mpmath.mpf(alpha), mpmath.mpf(S), mpmath.mpf(r), mpmath.mpf(lower)
+        value, error = _integral(L, alpha, S, r / S, lower)
+        if not error <= abs(value) * mpmath.mpf(10) ** (-dps - 1) + mpmath.mpf(10) ** (-dps - 3):
+            raise ArithmeticError(f"depth-{L} time integral: quadrature error {mpmath.nstr(error, 3)} at dps={dps}")
+    return +value
+
+
+def _A(L, mu, alpha, S, rho):
+    zeta = mpmath.zeta(alpha + 1)
+    if mpmath.isinf(mu):
+        lower, tail = mpmath.mpf(0), mpmath.mpf(0)
+    else:
+        lower = mu ** (-(alpha + 1)) / zeta
+        tail = S**2 / (2 * alpha * zeta) * mu ** (-alpha)
+    return zeta ** (-1 / (alpha + 1)) / (alpha + 1) * _integral(L, alpha, S, rho, lower)[0] + tail
+
+
+def A_lambda(L: int, lam, *, alpha, S, r, dps: int = 15):
+    """Eq. 238 with ``Phi_L``: ``A(lambda) = lim (eta S^(2-2/L) T)^(alpha/(alpha+1)) L_inf`` for
+    ``N / (eta S^(2-2/L) T)^(1/(alpha+1)) -> lambda`` (``lam`` may be ``"inf"``)."""
+    L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
+    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
+        mu = mpmath.inf if str(lam).strip().lower() in ("inf", "+inf") else mpmath.mpf(positive("lambda", lam))
+        value = _A(L, mu, mpmath.mpf(alpha), mpmath.mpf(S), mpmath.mpf(r) / S)
+    return +value
+
+
+def A_T(L: int, *, alpha, S, r, eta, dps: int = 15):
+    """Eq. 321 at depth L: ``A_T = A(inf) (eta S^(2-2/L))^(-alpha/(alpha+1))``."""
+    eta = positive("--eta", eta)
+    L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
+    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
+        a, S_ = mpmath.mpf(alpha), mpmath.mpf(S)
+        value = _A(L, mpmath.inf, a, S_, mpmath.mpf(r) / S_) * (eta * S_ ** (2 - mpmath.mpf(2) / L)) ** (-a / (a + 1))
+    return +value
+
+
+@dataclass(frozen=True)
+class DepthComputeConstant:
+    """Cor. 5 at depth L: ``A_C``, the minimiser ``lambda_star`` of Eq. 330 and ``mu_star``."""
+
+    A_C: mpmath.mpf
+    lambda_star: mpmath.mpf
+    mu_star: mpmath.mpf
+
+
+def compute_constant(L: int, *, alpha, S, r, eta, dps: int = 15) -> DepthComputeConstant:
+    """Eq. 330 at depth L: ``A_C = min_lambda A(lambda^((alpha+2)/(alpha+1))) lambda^(alpha/(alpha+1))
+    (eta S^(2-2/L))^(-alpha/(alpha+2))``. With ``mu = lambda^((alpha+2)/(alpha+1))`` the derivative
+    of ``A(mu) mu^(alpha/(alpha+2))`` has the sign of ``zeta mu^alpha (alpha/(alpha+2)) A(mu) - (S^2/2 - Phi_L(u0))``,
+    ``u0 = mu^-(alpha+1)/zeta`` (Leibniz's rule on Eq. 238); its sign change is bracketed on a
+    logarithmic grid and solved by the Anderson-Björck method."""
+    eta = positive("--eta", eta)
+    L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
+    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
+        a, S_ = mpmath.mpf(alpha), mpmath.mpf(S)
+        rho = mpmath.mpf(r) / S_
+        zeta = mpmath.zeta(a + 1)
+
+        def h(mu):
+            u0 = mu ** (-(a + 1)) / zeta
+            return zeta * mu**a * a / (a + 2) * _A(L, mu, a, S_, rho) - (S_**2 / 2 - phi(L, u0, S=S_, rho=rho))
+
+        with mpmath.workdps(8):   # bracket: walk from mu = 1 by factors of 10 to the sign change
+            lo = mpmath.mpf(1)
+            down = h(lo) > 0            # the derivative is negative for small mu, positive for large
+            hi = lo
+            for _ in range(12):
+                hi = lo / 10 if down else lo * 10
+                if (h(hi) > 0) != down:
+                    break
+                lo = hi
+            else:
+                raise ArithmeticError(f"depth-{L} compute constant: no sign change of the derivative in 10^+-12")
+            guess = mpmath.findroot(lambda x: h(mpmath.exp(x)), (mpmath.log(lo), mpmath.log(hi)),
+                                    solver="anderson", tol=1e-6)
+        step = mpmath.mpf(10) ** -5
+        log_mu = mpmath.findroot(lambda x: h(mpmath.exp(x)), (guess - step, guess + step), solver="secant",
+                                 tol=mpmath.mpf(10) ** (-(2 * dps)), maxsteps=50)
+        mu = mpmath.exp(log_mu)
+        value = _A(L, mu, a, S_, rho) * mu ** (a / (a + 2)) * (eta * S_ ** (2 - mpmath.mpf(2) / L)) ** (-a / (a + 2))
+        return DepthComputeConstant(+value, +mu ** ((a + 1) / (a + 2)), +mu)
