@@ -5,13 +5,16 @@ squared error **without** the factor 1/2, ``L = mean((f - y)^2)``, as the author
 (PyTorch ``MSELoss``; the paper does not say); the multilinear model's Eq. 5 carries the 1/2, so a network
 trained with learning rate ``lr`` corresponds to gradient flow with ``eta = 2 lr`` in Eq. 14.
 
-One training step is one fused pass over preallocated buffers:
+One training step is one fused pass over preallocated buffers (``benchmarks/bench_mlp.py``
+times it; ``docs/networks.md`` has the numbers):
 
 * the input carries a trailing constant column 1, so ``b1`` is the last row of the
   ``(n_in + 1, width)`` matrix ``W`` and ``Z = X W`` is one matrix product;
 * the first-layer gradient factors as ``dW[i, j] = w2[j] * sum_n X[n, i] df[n] [Z[n, j] > 0]``,
   i.e. ``(X * df)^T M`` scaled column-wise by ``w2``, with ``M`` the 0/1 ReLU mask — the
-  second matrix product; no ``(batch, width)`` product of ``df`` and ``w2`` is formed.
+  second matrix product; no ``(batch, width)`` product of ``df`` and ``w2`` is formed;
+* ``relu(Z) = Z * M``: the mask is needed for the backward pass anyway, and a product is
+  three times faster than NumPy's float32 ``maximum``.
 
 All weights and biases start Gaussian with the same standard deviation (K.1). Optimisers: plain
 SGD (no momentum, no weight decay) and Adam with L2 weight decay added to the gradient
@@ -166,18 +169,44 @@ class MLP:
             raise ArgumentError(f"xa must be a {self.dtype} array of shape (n, {self.n_in + 1}) "
                                 f"(inputs plus the bias column), got {xa.dtype} {xa.shape}")
 
-    def forward_augmented(self, xa: np.ndarray, *, chunk: int = 8192) -> np.ndarray:
-        """Outputs ``f`` for augmented inputs ``xa`` (see :func:`augment`), in chunks."""
+    def forward_augmented(self, xa: np.ndarray, *, chunk: int = 512, out: np.ndarray | None = None) -> np.ndarray:
+        """Outputs ``f`` for augmented inputs ``xa`` (see :func:`augment`), in row blocks of ``chunk``.
+
+        The blocks reuse the workspace of :meth:`backward` (512 rows: its ``(512, width)``
+        intermediates stay in the cache; 8,192-row blocks made the K.3 measurement of the paper's
+        time runs twice as slow). ``out`` (an array of the network's dtype, shape ``(n,)``)
+        receives the outputs if given. A row's output does not depend on the other rows of its
+        block, but BLAS may round a block's remainder rows differently: with OpenBLAS blocks of a
+        multiple of 32 rows (512 here, 8,192 before) give the same outputs bit for bit, other
+        sizes may change the last bit (``tests/numeric_check/test_mlp.py``).
+        """
         self._check(xa)
-        out = np.empty(xa.shape[0], self.dtype)
-        for start in range(0, xa.shape[0], chunk):
-            part = xa[start:start + chunk]
-            H = self._workspace(part.shape[0])[0]
-            np.matmul(part, self.W, out=H)
-            np.maximum(H, 0, out=H)
-            np.matmul(H, self.w2, out=out[start:start + chunk])
+        n = xa.shape[0]
+        chunk = integer("chunk", chunk, minimum=1)
+        if out is None:
+            out = np.empty(n, self.dtype)
+        elif out.shape != (n,) or out.dtype != self.dtype:
+            raise ArgumentError(f"out must be a {self.dtype} array of shape ({n},), got {out.dtype} {out.shape}")
+        c = min(chunk, max(n, 1))
+        H, M = self._workspace(c)[:2]
+        for start in range(0, n, c):
+            part = xa[start:start + c]
+            h, m = H[:part.shape[0]], M[:part.shape[0]]
+            self._relu(part, h, m)
+            np.matmul(h, self.w2, out=out[start:start + c])
         out += self.b2[0]
         return out
+
+    def _relu(self, x: np.ndarray, h: np.ndarray, m: np.ndarray) -> None:
+        """``h = relu(x W)`` and the 0/1 mask ``m = [x W > 0]``, in place.
+
+        ``relu(Z) = Z * [Z > 0]``: one comparison and one product, each a vectorised pass (NumPy's
+        ``maximum`` of float32 is about 3 times slower than either, as it propagates NaN). The product
+        gives ``-0.0`` where ``maximum`` gives ``0.0``; every sum of these values is the same.
+        """
+        np.matmul(x, self.W, out=h)                   # Z = X W (bias row included)
+        np.greater(h, 0, out=m)                       # M = [Z > 0] as 0/1 floats
+        np.multiply(h, m, out=h)                      # H = relu(Z)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Outputs ``f(x)`` for raw inputs ``x`` of shape (n, n_in)."""
@@ -215,9 +244,7 @@ class MLP:
             x = xa[start:start + c]
             rows = x.shape[0]
             h, m, r, xd = H[:rows], M[:rows], f[:rows], Xd[:rows]
-            np.matmul(x, self.W, out=h)               # Z = X W (bias row included)
-            np.maximum(h, 0, out=h)                   # H = relu(Z)
-            np.greater(h, 0, out=m)                   # M = [Z > 0] as 0/1 floats
+            self._relu(x, h, m)                       # H = relu(X W), M = [X W > 0]
             np.matmul(h, self.w2, out=r)
             np.add(r, self.b2[0], out=r)
             np.subtract(r, y[start:start + c], out=r)  # residual f - y

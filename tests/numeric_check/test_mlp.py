@@ -160,3 +160,35 @@ def test_bad_optimiser_and_batch_arguments():
         net.backward(xa, y[:-1])
     with pytest.raises(ArgumentError, match="chunk"):
         net.backward(xa, y, chunk=0)
+
+
+def test_relu_is_z_times_mask_and_forward_blocks_agree():
+    # forward_augmented against a direct NumPy evaluation with maximum(), in several block sizes.
+    # float64, O(10) operations per output: 1e-12 relative is far above rounding and far below
+    # any missing term (a dropped bias or a mask that keeps negative pre-activations).
+    net = _net(width=40)
+    xa, _ = _batch(n=300)
+    direct = np.maximum(xa @ net.W, 0) @ net.w2 + net.b2[0]
+    for chunk in (1, 7, 64, 512, 8192):
+        np.testing.assert_allclose(net.forward_augmented(xa, chunk=chunk), direct, rtol=1e-12, atol=1e-12)
+    leaky = np.where(xa @ net.W > 0, xa @ net.W, 0.1 * (xa @ net.W)) @ net.w2 + net.b2[0]
+    assert np.max(np.abs(leaky - direct)) > 1e-6       # the comparison would see a wrong activation
+    out = np.empty(300)
+    assert net.forward_augmented(xa, out=out) is out
+    with pytest.raises(ArgumentError, match="out"):
+        net.forward_augmented(xa, out=np.empty(299))
+    with pytest.raises(ArgumentError, match="chunk"):
+        net.forward_augmented(xa, chunk=0)
+
+
+def test_float32_blocks_of_512_and_8192_rows_give_the_same_bits():
+    # The K.3 measurement moved from 8,192-row to 512-row blocks; with OpenBLAS, blocks of a
+    # multiple of 32 rows round alike, so the paper runs measure the same R_k to the bit. Another
+    # BLAS may round remainder rows differently: then the outputs agree to float32 rounding.
+    net = MLP(n_in=37, width=1000, init_std=0.01, rng=np.random.default_rng(3), dtype=np.float32)
+    x = (np.random.default_rng(4).random((20000, 37)) < 0.5)
+    xa = augment(x, dtype=np.float32)
+    a, b = net.forward_augmented(xa, chunk=512), net.forward_augmented(xa, chunk=8192)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)   # float32: 2^-24 per operation, ~40 terms
+    if "openblas" in str(np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})).lower():
+        assert np.array_equal(a.view(np.uint32), b.view(np.uint32))
