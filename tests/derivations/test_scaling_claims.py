@@ -91,3 +91,24 @@ def test_notes_carry_relative_differences():
     assert abs(rel["Eqs. 322 and 324 use $S^2$ for $(S-r)^2$"] - 0.0203) < 1e-3
     assert abs(rel["Eq. 64: sign slip in the integration by parts"] - 0.01316) < 1e-4
     assert 0.09 < rel["Proposition 7 converges logarithmically"] < 0.17
+
+
+@pytest.mark.parametrize("claim_id, old, new, label", [
+    ("appendix-e1", alpha + 1, alpha + 2, "SGD"),
+])
+def test_the_simulation_part_alone_catches_a_wrong_exponent(claim_id, old, new, label):
+    good, bad = get(claim_id), _bad(claim_id, old, new)
+    result = good.check_numeric(good.statement, _RNG())
+    assert "simulation" in result.methods
+    sim = lambda agreement: [v for name, v in agreement.details if name.startswith(label)]  # noqa: E731
+    assert sim(result) and max(sim(result)) <= result.tolerance
+    assert min(sim(bad.check_numeric(bad.statement, _RNG()))) > result.tolerance
+
+
+def test_time_exponent_ode_is_derived_from_the_loss():
+    steps = get("appendix-e1").steps
+    # the boundary term left by differentiating the loss integral is A F(T)/((alpha+1) T), not an ODE typed in
+    from symbolic.scaling import F
+    from symbolic.symbols import A, T
+    assert sp.simplify(steps[2].rhs - steps[3].rhs - A * F(T) / ((alpha + 1) * T)) == 0
+    assert sp.simplify(steps[3].rhs.coeff(steps[3].lhs.expr) + alpha / ((alpha + 1) * T)) == 0
