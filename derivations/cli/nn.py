@@ -4,8 +4,10 @@ extended model, or train the K.2 transformer (optional PyTorch extra) and fit ``
 Results go to ``results/nn/<experiment>-<preset>/`` unless ``-o`` says otherwise; the same
 command resumes a killed run and writes what an uninterrupted one writes; ``--force`` starts the
 folder over. One instance at a time works in a folder (its lock, see
-:mod:`numeric_check.networks.folder`); worker processes end with the command
-(:mod:`numeric_check.networks.parallel`). After training it prints the calibrated constant, the
+:mod:`numeric_check.networks.folder`); ``--jobs N`` runs the runs on a local Dask cluster whose
+workers end with the command, ``--scheduler tcp://HOST:PORT`` on an existing one, and only this
+process writes the folder (:mod:`numeric_check.networks.dask_sweep`). On a terminal a progress
+bar on standard error shows the steps trained, runs done, steps per second and time left. After training it prints the calibrated constant, the
 emergence order and the prediction errors, and writes them to ``summary.json`` (strict JSON:
 "not reached" is ``null``) in the results folder. An override that the experiment does not use
 (``--width`` of ``parameter``, which trains its own grid of widths) is refused.
@@ -27,6 +29,7 @@ from numeric_check.networks.experiments import EXPERIMENTS, MAX_SEEDS, PRESETS, 
 from numeric_check.networks.folder import FolderLock
 from numeric_check.networks.parallel import MAX_JOBS
 from numeric_check.networks.transformer import TRANSFORMER_PRESETS, analyse_transformer, run_transformer
+from numeric_check.progress import on_terminal
 
 __all__ = ["add_parser", "run", "DEFAULT_ROOT"]
 
@@ -76,8 +79,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--batch", type=int, help="override the batch size")
     p.add_argument("--lr", type=float, help="override the learning rate")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                   help=f"parallel single-thread worker processes, at most {MAX_JOBS}; they end with this command "
+                   help=f"runs at once: 1 trains them in this process, more start a local Dask cluster of that many "
+                        f"single-thread worker processes, at most {MAX_JOBS}, which end with this command "
                         "(default: 2 or the core count)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="send the runs to the Dask cluster of this scheduler instead (dask scheduler / dask worker "
+                        "--nthreads 1, or dask-jobqueue; docs/distributed.md); --jobs is then not used. Only this "
+                        "command writes the results folder: no shared file system is needed")
     p.add_argument("-o", "--output", help="results folder (default results/nn/<experiment>-<preset>)")
     p.add_argument("--force", action="store_true", help="discard results already in the folder")
     p.epilog = ("A killed run resumes with the same command, writing what an uninterrupted run writes; one command "
@@ -110,6 +118,11 @@ def run(args) -> int:
     spec = replace(spec, **changes)
     folder = Path(args.output) if args.output else DEFAULT_ROOT / f"{args.experiment}-{args.preset}"
     progress = log.info if log.isEnabledFor(logging.INFO) else None
+    client = None
+    if args.scheduler is not None:
+        from numeric_check.networks.dask_sweep import connect, parse_scheduler
+
+        parse_scheduler(args.scheduler)
     if transformer:
         from numeric_check.networks.transformer import check_transformer_spec, require_torch
 
@@ -119,14 +132,27 @@ def run(args) -> int:
         from numeric_check.networks.experiments import check_spec
 
         check_spec(spec)
+    if args.scheduler is not None:
+        client = connect(args.scheduler)   # before the folder is touched: an unreachable one is one line
+    try:
+        return _train_and_report(args, spec, folder, transformer, progress, client)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _train_and_report(args, spec, folder, transformer, progress, client) -> int:
+    bar = on_terminal()
     with FolderLock(folder) as lock:       # held until the summary is written
         start = time.perf_counter()
         if transformer:
-            spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=lock)
+            spec, results = run_transformer(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=lock,
+                                            scheduler=client, progress=bar)
             summary = analyse_transformer(spec, results)
             headline, formatter = f"transformer time emergence, preset {args.preset}", format_transformer_summary
         else:
-            spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=lock)
+            spec, results = run_experiment(spec, folder, force=args.force, jobs=args.jobs, log=progress, lock=lock,
+                                           scheduler=client, progress=bar)
             summary = analyse(spec, results, rng=np.random.default_rng(0))
             headline, formatter = f"{args.experiment} emergence, preset {args.preset}", format_summary
         seconds = time.perf_counter() - start

@@ -223,16 +223,17 @@ def _state(step: int, net: MLP, opt, rng: np.random.Generator, extra: dict) -> d
     return arrays
 
 
-def train_run(run: RunSpec, folder, *, log=None) -> RunResult:
+def train_run(run: RunSpec, folder, *, log=None, progress=None) -> RunResult:
     """Train (or resume, or just read back) one run, writing its measurements into ``folder``.
 
     Resumed from the saved state, a run writes the lines an uninterrupted one writes
     (:func:`numeric_check.networks.runner.resume`). Overflows of a diverging network are not
-    warned about: its non-finite loss is one ArgumentError.
+    warned about: its non-finite loss is one ArgumentError. ``progress(step)`` is called after
+    every step (:func:`numeric_check.networks.runner.train_resumable`).
     """
     spec = run.spec
     lines = train_resumable(folder, run.name, n_s=run.n_s, steps=spec.steps, eval_every=spec.eval_every,
-                            setup=lambda: _setup(run), log=log, quiet=True)
+                            setup=lambda: _setup(run), log=log, quiet=True, progress=progress)
     return _as_result(run, lines)
 
 
@@ -309,27 +310,30 @@ def _as_result(run: RunSpec, lines: list[dict]) -> RunResult:
 
 
 # ------------------------------------------------------------------------- experiments
-def _worker(args):
+def _worker(args, progress=None):
     run, folder = args
-    train_run(run, folder)
+    train_run(run, folder, progress=progress)
     return run.name
 
 
 def run_experiment(spec: ExperimentSpec, folder, *, force: bool = False, jobs: int = 1,
-                   log=None, lock: FolderLock | None = None) -> tuple[ExperimentSpec, list[RunResult]]:
-    """Run (or resume) every run of ``spec`` into ``folder``; ``jobs`` parallel processes.
+                   log=None, lock: FolderLock | None = None, scheduler: str | None = None,
+                   progress: bool = False) -> tuple[ExperimentSpec, list[RunResult]]:
+    """Run (or resume) every run of ``spec`` into ``folder``: in this process (``jobs=1``), on a
+    local Dask cluster of ``jobs`` single-thread worker processes, or on the Dask cluster whose
+    scheduler is ``scheduler`` (``tcp://HOST:PORT``); ``progress`` shows a bar on a terminal.
 
     Returns ``(spec, results)`` as :func:`load_results`. The folder's lock
     (:class:`numeric_check.networks.folder.FolderLock`) is taken and held throughout, unless the
-    caller passes the one it holds as ``lock``; the workers keep its descriptor open. With ``jobs > 1`` each worker is a fresh process with one BLAS
-    thread (set through the ``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS`` variables it inherits)
-    that ends with this one (:mod:`numeric_check.networks.parallel`; both through
-    :func:`numeric_check.networks.runner.run_locked`).
+    caller passes the one it holds as ``lock``. The Dask workers train each run in a folder of their
+    own and return its files, which only this process writes
+    (:mod:`numeric_check.networks.dask_sweep`, through :func:`numeric_check.networks.runner.run_locked`).
     """
     check_spec(spec)
     jobs = integer("jobs", jobs, minimum=1)
     return run_locked(spec, folder, force=force, jobs=jobs, log=log, lock=lock, runs=runs_of(spec),
-                      train=train_run, worker=_worker, name=lambda run: run.name, load=load_results)
+                      train=train_run, worker=_worker, name=lambda run: run.name, load=load_results,
+                      scheduler=scheduler, progress=progress, skills=lambda run: run.n_s)
 
 
 def _spec_from_config(config: dict) -> ExperimentSpec:

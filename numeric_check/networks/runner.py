@@ -380,7 +380,8 @@ class Training:
 
 
 def train_resumable(folder, name: str, *, n_s: int, steps: int, eval_every: int,
-                    setup: Callable[[], Training], log=None, quiet: bool = False) -> list[dict]:
+                    setup: Callable[[], Training], log=None, quiet: bool = False,
+                    progress: Callable[[int], None] | None = None) -> list[dict]:
     """Train (or resume, or just read back) run ``name`` in ``folder``; its checkpoint lines.
 
     A finished run (its done line there and its state the last step's) is read back without
@@ -389,7 +390,8 @@ def train_resumable(folder, name: str, *, n_s: int, steps: int, eval_every: int,
     (:class:`Training`), the run goes on from :func:`resume`'s point, the saved state is loaded
     into it, and it is trained to ``steps``, measured (:func:`checkpoint`) at every
     :func:`checkpoint_steps` step. A non-finite training loss is one ArgumentError (diverged).
-    ``quiet`` silences numpy's floating-point warnings throughout.
+    ``quiet`` silences numpy's floating-point warnings throughout; ``progress(step)`` is called
+    with the step reached, after every training step (a progress bar's hook).
     """
     schedule = checkpoint_steps(steps=steps, eval_every=eval_every)
     files, lines = start_run(folder, name, n_s=n_s, schedule=schedule)
@@ -398,11 +400,11 @@ def train_resumable(folder, name: str, *, n_s: int, steps: int, eval_every: int,
         return lines
     if quiet:
         with np.errstate(all="ignore"):
-            return _train(files, lines, state, schedule, name, steps, eval_every, setup, log)
-    return _train(files, lines, state, schedule, name, steps, eval_every, setup, log)
+            return _train(files, lines, state, schedule, name, steps, eval_every, setup, log, progress)
+    return _train(files, lines, state, schedule, name, steps, eval_every, setup, log, progress)
 
 
-def _train(files, lines, state, schedule, name, steps, eval_every, setup, log) -> list[dict]:
+def _train(files, lines, state, schedule, name, steps, eval_every, setup, log, progress) -> list[dict]:
     training = setup()
     point = resume(files, lines, state, schedule=schedule)
     step, lines = point.step, point.lines
@@ -421,9 +423,13 @@ def _train(files, lines, state, schedule, name, steps, eval_every, setup, log) -
 
     if point.measure:              # the line of step 0, or of the saved state when it was lost
         measure(point.train_loss)
+    if progress is not None:
+        progress(step)
     while step < steps:
         train_loss = training.train(step)
         step += 1
+        if progress is not None:
+            progress(step)
         if not np.isfinite(train_loss):
             raise ArgumentError(f"run {name} diverged at step {step} (loss {train_loss}); lower lr")
         if step % eval_every == 0 or step == steps:
@@ -433,33 +439,68 @@ def _train(files, lines, state, schedule, name, steps, eval_every, setup, log) -
 
 # ------------------------------------------------------------------------- experiments
 def run_locked(spec, folder, *, force: bool, jobs: int, log, lock: FolderLock | None, runs: list,
-               train: Callable, worker: Callable, name: Callable, load: Callable):
+               train: Callable, worker: Callable, name: Callable, load: Callable, scheduler: str | None = None,
+               progress: bool = False, skills: Callable | None = None):
     """Prepare ``folder`` for ``spec`` (:func:`prepare_folder`), train every one of ``runs`` into
     it and return ``load(folder)``, holding the folder's lock throughout.
 
     The lock (:class:`numeric_check.networks.folder.FolderLock`) is taken here unless the caller
-    passes the one it holds as ``lock`` (it must be held on ``folder``). With ``jobs == 1`` each
-    run is ``train(run, folder, log=log)`` in this process; otherwise ``worker((run, folder))``
-    (a module-level function) in ``jobs`` processes (:func:`run_parallel`, ``name(run)`` labelling
-    a run in errors) that keep the lock's descriptor open.
+    passes the one it holds as ``lock`` (it must be held on ``folder``). With ``jobs == 1`` and no
+    ``scheduler`` each run is ``train(run, folder, log=log, progress=hook)`` in this process;
+    otherwise every unfinished run is a Dask task, ``worker((run, folder), progress=hook)`` (a
+    module-level function) on a local cluster of ``jobs`` single-thread processes or on the
+    cluster of ``scheduler`` (:func:`numeric_check.networks.dask_sweep.run_sweep`; ``name(run)``
+    names a run's files, ``skills(run)`` its number of skills). Only this process writes the
+    folder. ``progress`` shows a bar of the steps trained (:mod:`numeric_check.progress`).
     """
     if lock is None:
         with FolderLock(folder) as held:
-            return _run_all(spec, folder, force, jobs, log, held.fd, runs, train, worker, name, load)
+            return _run_all(spec, folder, force, jobs, log, runs, train, worker, name, load, scheduler, progress,
+                            skills)
     if lock.fd is None or Path(lock.folder).resolve() != Path(folder).resolve():
         raise ArgumentError(f"the lock given is not held on {str(folder)!r}")
-    return _run_all(spec, folder, force, jobs, log, lock.fd, runs, train, worker, name, load)
+    return _run_all(spec, folder, force, jobs, log, runs, train, worker, name, load, scheduler, progress, skills)
 
 
-def _run_all(spec, folder, force, jobs, log, lock_fd, runs, train, worker, name, load):
+def _run_all(spec, folder, force, jobs, log, runs, train, worker, name, load, scheduler, progress, skills):
+    from numeric_check.progress import progress_bar
+
     folder = prepare_folder(spec, folder, force)
-    if jobs == 1:
-        for run in runs:
-            train(run, folder, log=log)
-    else:
-        run_parallel(worker, [(run, folder) for run in runs], jobs=jobs, log=log, name=lambda item: name(item[0]),
-                     keep_open=() if lock_fd is None else (lock_fd,))
+    schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
+    skills = skills or (lambda run: None)
+    with progress_bar(total=len(runs) * spec.steps, desc=f"nn {spec.experiment}", unit="step",
+                      enabled=bool(progress), runs=len(runs)) as bar:
+        if jobs == 1 and scheduler is None:
+            _run_here(runs, folder, train, name, skills, schedule, log, bar)
+        else:
+            from numeric_check.networks.dask_sweep import run_sweep
+
+            run_sweep(worker, runs, folder, name=name, skills=skills, schedule=schedule, jobs=jobs,
+                      scheduler=scheduler, log=log, progress=bar if bar.active else None)
     return load(folder)
+
+
+def _steps_done(folder, run, name, skills, schedule) -> int:
+    """The step of ``run``'s last saved line (0 for none or an unreadable file, which its training
+    then names)."""
+    try:
+        lines = read_lines(run_files(folder, name(run)).lines, n_s=skills(run), schedule=schedule)
+    except ArgumentError:
+        return 0
+    return lines[-1]["step"] if lines else 0
+
+
+def _run_here(runs, folder, train, name, skills, schedule, log, bar) -> None:
+    """Every run in this process, one after another; ``bar`` follows their steps."""
+    at = {name(run): _steps_done(folder, run, name, skills, schedule) if bar.active else 0 for run in runs}
+    bar.set(sum(at.values()))
+    for run in runs:
+        others = bar.n - at[name(run)]
+        hook = (lambda step: bar.set(others + step)) if bar.active else None
+        train(run, folder, log=log, progress=hook)
+        at[name(run)] = schedule[-1]
+        bar.set(others + schedule[-1])
+        bar.run_done()
 
 
 def load_run_results(folder, runs, *, schedule: list[int], name: Callable, n_s: Callable,

@@ -236,13 +236,13 @@ def _as_result(spec: TransformerSpec, seed: int, lines: list[dict]) -> RunResult
     return result_from_lines(f"seed{seed}", spec.n_s, seed, spec.d_model, None, lines)
 
 
-def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None) -> RunResult:
+def train_transformer_run(spec: TransformerSpec, seed: int, folder, *, log=None, progress=None) -> RunResult:
     """Train (or resume, or read back) the run of ``seed``, writing its measurements into ``folder``."""
     check_transformer_spec(spec)
     seed = integer("seed", seed, minimum=0)
     require_torch()
     lines = train_resumable(folder, f"seed{seed}", n_s=spec.n_s, steps=spec.steps, eval_every=spec.eval_every,
-                            setup=lambda: _setup(spec, seed), log=log)
+                            setup=lambda: _setup(spec, seed), log=log, progress=progress)
     return _as_result(spec, seed, lines)
 
 
@@ -311,16 +311,17 @@ def _setup(spec: TransformerSpec, seed: int) -> Training:
 
 
 # ------------------------------------------------------------------------- experiment
-def _worker(args):
+def _worker(args, progress=None):
     (spec, seed), folder = args
     require_torch().set_num_threads(1)
-    train_transformer_run(spec, seed, folder)
+    train_transformer_run(spec, seed, folder, progress=progress)
     return f"seed{seed}"
 
 
 def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs: int = 1, log=None,
-                    lock: FolderLock | None = None):
-    """Run (or resume) every seed of ``spec`` into ``folder``; ``jobs`` single-thread processes.
+                    lock: FolderLock | None = None, scheduler: str | None = None, progress: bool = False):
+    """Run (or resume) every seed of ``spec`` into ``folder``: in this process (``jobs=1``), on a
+    local Dask cluster of ``jobs`` single-thread workers, or on the cluster of ``scheduler``.
 
     Returns ``(spec, results)`` as :func:`load_transformer_results`. The folder's lock is taken
     and held throughout unless the caller passes the one it holds as ``lock``, as
@@ -332,8 +333,10 @@ def run_transformer(spec: TransformerSpec, folder, *, force: bool = False, jobs:
     require_torch()
     return run_locked(spec, folder, force=force, jobs=jobs, log=log, lock=lock,
                       runs=[(spec, seed) for seed in spec.seeds],
-                      train=lambda run, folder, log: train_transformer_run(*run, folder, log=log),
-                      worker=_worker, name=lambda run: f"seed{run[1]}", load=load_transformer_results)
+                      train=lambda run, folder, log, progress: train_transformer_run(*run, folder, log=log,
+                                                                                     progress=progress),
+                      worker=_worker, name=lambda run: f"seed{run[1]}", load=load_transformer_results,
+                      scheduler=scheduler, progress=progress, skills=lambda run: run[0].n_s)
 
 
 def load_transformer_results(folder) -> tuple[TransformerSpec, list[RunResult]]:
