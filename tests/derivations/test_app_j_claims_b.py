@@ -13,7 +13,7 @@ from symbolic.symbols import Rk, S
 
 _RNG = lambda: np.random.default_rng(0)  # noqa: E731
 
-IDS = ["eq-8", "eq-11"]
+IDS = ["eq-8", "eq-11", "eq-169"]
 
 
 def _replace(claim_id, wrong):
@@ -31,6 +31,18 @@ def test_the_claim_passes(claim_id, seed):
     assert c.check_numeric(c.statement, np.random.default_rng(seed)).passed
 
 
+def _eq169(which, change):
+    """Eq. 169-170's statement with ``change`` applied to the main term or the order term of part ``which``."""
+    def wrong(statement):
+        parts = list(statement)
+        eq = parts[which]
+        order = [e for e in sp.preorder_traversal(eq.rhs) if isinstance(e, sp.core.function.AppliedUndef)][0]
+        main = eq.rhs - order
+        parts[which] = sp.Eq(eq.lhs, change(main, order))
+        return tuple(parts)
+    return wrong
+
+
 def _m2(statement):
     return next(s for s in statement.rhs.free_symbols if s.name == "m_k")
 
@@ -39,10 +51,12 @@ def _m2(statement):
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(Rk, 2 * Rk))),                  # cross term -4 S R_k
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(_m2(s), _m2(s) / 2))),          # E[f^2]/2
     ("eq-11", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),                               # 1/D for 1/(2D)
+    ("eq-169", _eq169(0, lambda main, order: 2 * main + order)),               # delta doubled
+    ("eq-169", _eq169(0, lambda main, order: main + order.func(order.args[0] * order.args[0].base ** -1))),
     ("eq-11", lambda s: s.replace(lambda e: isinstance(e, sp.Indexed) and e.base.name == r"\mathcal{R}",
                                   lambda e: 2 * e)),                            # (S - 2 R_k)^2
 ])
-def test_a_wrong_factor_is_caught(claim_id, wrong):
+def test_a_wrong_factor_is_caught(claim_id, wrong):  # noqa: D103 (see the table above)
     bad = _replace(claim_id, wrong)
     assert not bad.check_symbolic(bad.statement)
     assert not bad.check_numeric(bad.statement, _RNG()).passed
@@ -71,3 +85,30 @@ def test_eq_11_population_limit_second_way():
     assert sp.simplify(tail.function - P[k] * S**2 / 2) == 0
     R = sp.IndexedBase(r"\mathcal{R}")
     assert sp.simplify(head.function - P[k] * (S - R[k]) ** 2 / 2) == 0
+
+
+def test_eq_169_wrong_order_of_delta_is_caught():
+    # the paper's Eq. 161 order O(n_s^-(alpha+1)) for delta fails: the measured remainder is O(n_s^-2alpha)
+    from symbolic.symbols import alpha, n_s
+    bad = _replace("eq-169", _eq169(0, lambda main, order: main + order.func(n_s ** (-alpha - 1))))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_eq_170_wrong_order_is_caught():
+    from symbolic.symbols import N, alpha
+    bad = _replace("eq-169", _eq169(1, lambda main, order: main + order.func(N ** (-alpha - 1))))
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_eq_169_rescaling_second_way():
+    # Eq. 169 in float64: L1 with P_s = A k^-(alpha+1) equals (1+delta) L1(inf) at time T(1+delta), delta = zeta A - 1
+    a, Nn, ns, etaST, r = 0.6, 50, 2000, 300.0, 0.01
+    z = float(mpmath.zeta(a + 1))
+    kk = np.arange(1, Nn + 1.0)
+    A = 1 / np.sum(np.arange(1, ns + 1.0) ** -(a + 1))
+    F = lambda P, x: 0.5 / (1 + np.exp(2 * x * P) / (1 / r - 1)) ** 2  # noqa: E731
+    P_ns, P_inf = A * kk ** -(a + 1), kk ** -(a + 1) / z
+    d = z * A - 1
+    assert np.isclose(np.sum(P_ns * F(P_ns, etaST)), (1 + d) * np.sum(P_inf * F(P_inf, etaST * (1 + d))), rtol=1e-12)
+    assert get("eq-169").steps[0].rhs == 1 + sp.Symbol("delta")
