@@ -15,6 +15,12 @@ neighbours. The uncertainty is the standard deviation of the fitted constant ove
 resamples of the measurement rows (``n_boot`` draws). A best candidate at either end of the
 grid is not determined by the data: :attr:`Fit.edge` says which end (``"lower"``/``"upper"``).
 
+The rows of one network are one curve, not independent measurements, so the interval that the
+experiments report (:func:`analyse`, ``seed_bootstrap``) resamples whole seeds instead:
+:func:`seed_bootstrap` refits on seeds drawn with replacement and gives a percentile interval.
+With the few seeds of these runs (5 for the paper time runs) that interval is coarse (at most 126
+different resamples of 5 seeds) and tends to be narrow by about ``sqrt((n-1)/n)``.
+
 Domain (one :class:`ArgumentError` outside it): ``R/S`` in ``[0, 1]``, the model's range, give or
 take :data:`RATIO_NOISE` for the Monte-Carlo error of a measurement (App. K.3 estimates ``R_k``
 on a finite sample; the bundled runs span -0.025 to 1.055); not all equal (a constant column
@@ -46,7 +52,7 @@ import numpy as np
 from numeric_check.closed_forms.emergence import DATA_LAWS, data_emergence, time_emergence, width_emergence
 from numeric_check.validation import ArgumentError, integer, positive
 
-__all__ = ["Fit", "KINDS", "fit_constant", "predict", "crossing", "default_r0", "RATIO_NOISE", "MAX_ROWS",
+__all__ = ["Fit", "SeedInterval", "KINDS", "fit_constant", "seed_bootstrap", "prediction_errors", "predict", "crossing", "default_r0", "RATIO_NOISE", "MAX_ROWS",
            "MAX_BOOT", "MAX_RESOURCE", "MAX_MODEL_VALUES", "MAX_AVERAGES", "MAX_SKILLS", "finite_or_none"]
 
 KINDS = ("time", "data", "parameter")
@@ -187,23 +193,8 @@ def fit_constant(kind: str, x, skill, ratio, *, n_s: int, alpha: float, S: float
         average = False  # P_s(1) = 1: d_1 = D exactly, the binomial average is the identity
     if kind != "time":
         x = np.round(x)
-    cands = _candidates(kind, x)
-    pairs, inverse = np.unique(np.column_stack([skill, x]), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    if cands.size * len(pairs) > MAX_MODEL_VALUES:
-        raise ArgumentError(f"{len(pairs)} distinct (skill, resource) pairs times {cands.size} candidate values "
-                            f"of {_NAMES[kind]} is more than {MAX_MODEL_VALUES} model values (200 MB); "
-                            "use fewer distinct resource values")
-    if kind == "data" and average and cands.size * len(pairs) > MAX_AVERAGES:
-        raise ArgumentError(f"{len(pairs)} distinct (skill, D) pairs times {cands.size} candidate values of D_c "
-                            f"is more than {MAX_AVERAGES} binomial averages (n_s > 1; about half a minute); "
-                            "use fewer distinct D values")
-    model = np.empty((cands.size, len(pairs)))         # the model at every candidate and pair
-    for k in np.unique(pairs[:, 0]).astype(int):
-        cols = np.flatnonzero(pairs[:, 0] == k)
-        for i, c in enumerate(cands):
-            model[i, cols] = predict(kind, pairs[cols, 1], k=k, value=c, n_s=n_s, alpha=alpha, S=S, R0=R0,
-                                     eta=eta, law=law, average=average)
+    cands, model, inverse = _model_table(kind, x, skill, n_s=n_s, alpha=alpha, S=S, R0=R0, eta=eta, law=law,
+                                         average=average)
     block = max(1, _BLOCK // x.size)
 
     def squares(start: int) -> np.ndarray:           # (block, rows) squared residuals
@@ -224,6 +215,117 @@ def fit_constant(kind: str, x, skill, ratio, *, n_s: int, alpha: float, S: float
     edge = "lower" if best == 0 else "upper" if best == cands.size - 1 else None
     return Fit(kind, _NAMES[kind], float(value), sd, rms, int(x.size), law if kind == "data" else None,
                (float(cands[0]), float(cands[-1])), edge)
+
+
+def _model_table(kind: str, x: np.ndarray, skill: np.ndarray, *, n_s, alpha, S, R0, eta, law, average):
+    """Candidates, the model at every candidate and distinct (skill, x) pair, and each row's pair."""
+    cands = _candidates(kind, x)
+    pairs, inverse = np.unique(np.column_stack([skill, x]), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    if cands.size * len(pairs) > MAX_MODEL_VALUES:
+        raise ArgumentError(f"{len(pairs)} distinct (skill, resource) pairs times {cands.size} candidate values "
+                            f"of {_NAMES[kind]} is more than {MAX_MODEL_VALUES} model values (200 MB); "
+                            "use fewer distinct resource values")
+    if kind == "data" and average and cands.size * len(pairs) > MAX_AVERAGES:
+        raise ArgumentError(f"{len(pairs)} distinct (skill, D) pairs times {cands.size} candidate values of D_c "
+                            f"is more than {MAX_AVERAGES} binomial averages (n_s > 1; about half a minute); "
+                            "use fewer distinct D values")
+    model = np.empty((cands.size, len(pairs)))         # the model at every candidate and pair
+    for k in np.unique(pairs[:, 0]).astype(int):
+        cols = np.flatnonzero(pairs[:, 0] == k)
+        for i, c in enumerate(cands):
+            model[i, cols] = predict(kind, pairs[cols, 1], k=k, value=c, n_s=n_s, alpha=alpha, S=S, R0=R0,
+                                     eta=eta, law=law, average=average)
+    return cands, model, inverse
+
+
+@dataclass(frozen=True)
+class SeedInterval:
+    """A constant fitted on every seed's rows, with a bootstrap over the *seeds* (whole runs).
+
+    ``value`` is the least-squares fit on all rows (as :func:`fit_constant`); ``low`` and ``high``
+    bound the central ``level`` share of the refits on ``n_boot`` resamples of the ``n_seeds``
+    seeds drawn with replacement (percentile interval), ``sd`` is their standard deviation and
+    ``distinct`` the number of different resamples among them (with 5 seeds at most 126).
+    ``values`` holds the refits (for propagating the uncertainty to predictions).
+    """
+
+    kind: str
+    name: str
+    value: float
+    sd: float
+    low: float
+    high: float
+    level: float
+    n_seeds: int
+    n_boot: int
+    distinct: int
+    law: str | None = None
+    values: tuple = ()
+
+    def as_json(self) -> dict:
+        """Every field but ``values``, for strict JSON."""
+        out = vars(self).copy()
+        out.pop("values")
+        return out
+
+
+def seed_bootstrap(kind: str, seeds, *, n_s: int, alpha: float, S: float = 5.0, R0: float | None = None,
+                   eta: float | None = None, law: str = "eq17", average: bool = True, rng: np.random.Generator,
+                   n_boot: int = 1000, level: float = 0.95) -> SeedInterval:
+    """Fit the kind's constant on the rows of every seed and bootstrap it over the seeds.
+
+    ``seeds`` is a sequence of ``(x, skill, ratio)`` rows, one entry per seed (one network
+    trained per seed and resource value; the rows of a seed are its checkpoints or its final
+    measurements). The measurements of one seed are correlated (one network's curve), so the
+    resampling unit is the seed, not the row: a resample draws ``len(seeds)`` seeds with
+    replacement and refits on their rows, weighting a seed drawn twice twice. The residual sums
+    are tabulated once per seed and candidate, so each refit is one weighted sum (seeded by
+    ``rng``: the same ``rng`` state gives the same interval). At least 2 seeds; the rows obey the
+    domain of :func:`fit_constant`.
+    """
+    if kind not in KINDS:
+        raise ArgumentError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    if law not in DATA_LAWS:
+        raise ArgumentError(f"law must be one of {', '.join(DATA_LAWS)}; got {law!r}")
+    n_s = integer("n_s", n_s, minimum=1, maximum=MAX_SKILLS)
+    n_boot = integer("n_boot", n_boot, minimum=2, maximum=MAX_BOOT)
+    level = float(level)
+    if not 0 < level < 1:
+        raise ArgumentError(f"level must lie in (0, 1), got {level!r}")
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ArgumentError(f"a bootstrap over seeds needs at least 2 seeds, got {len(seeds)}")
+    try:
+        cols = [tuple(np.asarray(part, dtype=np.float64).ravel() for part in rows) for rows in seeds]
+    except (TypeError, ValueError):
+        raise ArgumentError("each seed must be (x, skill, ratio): three 1-d arrays of numbers") from None
+    if any(len(c) != 3 for c in cols):
+        raise ArgumentError("each seed must be (x, skill, ratio): three 1-d arrays of numbers")
+    owner = np.concatenate([np.full(c[0].size, i) for i, c in enumerate(cols)])
+    x, skill, ratio = _check_rows(kind, *(np.concatenate([c[j] for c in cols]) for j in range(3)), n_s)
+    if n_s == 1:
+        average = False
+    if kind != "time":
+        x = np.round(x)
+    cands, model, inverse = _model_table(kind, x, skill, n_s=n_s, alpha=alpha, S=S, R0=R0, eta=eta, law=law,
+                                         average=average)
+    per_seed = np.zeros((len(cols), cands.size))      # residual sum of squares per seed and candidate
+    block = max(1, _BLOCK // x.size)
+    for start in range(0, cands.size, block):
+        sq = (model[start:start + block][:, inverse] - ratio) ** 2
+        for i in range(len(cols)):
+            per_seed[i, start:start + block] = sq[:, owner == i].sum(axis=1)
+    total = per_seed.sum(axis=0)
+    value = _refine(kind, cands, total, int(np.argmin(total)))
+    counts = rng.multinomial(len(cols), np.full(len(cols), 1.0 / len(cols)), size=n_boot).astype(np.float64)
+    sse = counts @ per_seed                           # (n_boot, candidates)
+    best = np.argmin(sse, axis=1)
+    values = np.array([_refine(kind, cands, row, int(b)) for row, b in zip(sse, best)])
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    distinct = len(np.unique(counts, axis=0))
+    return SeedInterval(kind, _NAMES[kind], float(value), float(np.std(values)), float(low), float(high), level,
+                        len(cols), n_boot, int(distinct), law if kind == "data" else None, tuple(values.tolist()))
 
 
 def _bootstrap(squares, n_cands: int, block: int, n_rows: int, n_boot: int, rng) -> np.ndarray:
@@ -299,11 +401,64 @@ def time_curves(results, n_s: int):
     return runs[0].steps[:length], np.stack([r.R[:length] for r in runs])
 
 
-def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> dict:
+def _seeds_rows(results, n_s: int, key):
+    """[(x, skill, R/S)] per seed of the finished runs at ``n_s`` (final measurements, skill 1)."""
+    rows: dict = {}
+    for r in results:
+        if r.n_s == n_s and r.done:
+            rows.setdefault(r.seed, []).append((key(r), r.R[-1][0]))
+    out = []
+    for seed in sorted(rows):
+        x, y = (np.array(v, dtype=float) for v in zip(*rows[seed]))
+        out.append((x, np.ones_like(x), y))
+    return out
+
+
+def _interval(kind, seeds, *, rng, n_boot, **model) -> tuple[dict | None, SeedInterval | None]:
+    """The seed bootstrap as JSON and as the object, or a reason when there are too few seeds."""
+    if len(seeds) < 2:
+        return {"missing": f"a bootstrap over seeds needs at least 2 seeds, got {len(seeds)}"}, None
+    interval = seed_bootstrap(kind, seeds, rng=rng, n_boot=n_boot, **model)
+    return interval.as_json(), interval
+
+
+def _rms_interval(interval: SeedInterval | None, rms_of, n_skills: int) -> list | None:
+    """Per skill, the central interval of the prediction's RMS error over the seed-bootstrap refits."""
+    if interval is None:
+        return None
+    values = np.asarray(interval.values)
+    unique, back = np.unique(values, return_inverse=True)
+    table = np.array([rms_of(v) for v in unique])          # (distinct values, skills)
+    per = table[back.ravel()]
+    q = [(1 - interval.level) / 2, (1 + interval.level) / 2]
+    return [[float(a), float(b)] for a, b in np.quantile(per, q, axis=0).T[:n_skills]]
+
+
+def _spread(values: np.ndarray) -> float | None:
+    """RMS over points of the sample standard deviation over seeds; None with one seed.
+
+    ``values`` is (seeds, points)."""
+    if values.shape[0] < 2:
+        return None
+    return float(np.sqrt(np.mean(np.var(values, axis=0, ddof=1))))
+
+
+def _later(skills: list) -> float | None:
+    """RMS of the prediction error over skills 2..n (those the calibration on skill 1 never saw)."""
+    rest = [s["rms"] for s in skills if s["k"] >= 2]
+    return float(np.sqrt(np.mean(np.square(rest)))) if rest else None
+
+
+def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boot_seeds: int = 1000) -> dict:
     """Calibrate on the ``n_s = 1`` runs and predict the ``n_s = n`` runs of one experiment.
 
-    Returns a dict ready for strict JSON: the fitted constant(s) with bootstrap sd, and per
-    predicted skill the RMS difference between prediction and measured seed mean; for ``time``
+    Returns a dict ready for strict JSON: the fitted constant(s) with the bootstrap sd over
+    measurement rows (``fit``) and the bootstrap interval over seeds (``seed_bootstrap``:
+    :func:`seed_bootstrap`, 95%, ``n_boot_seeds`` resamples; with one seed a ``missing`` reason),
+    and per predicted skill the RMS difference between prediction and measured seed mean
+    (``rms``), the largest difference (``max_abs``), the seeds' own spread (``seed_sd``: RMS
+    over points of the sample sd over seeds, None with one seed) and the RMS's interval over the
+    seed-bootstrap refits (``rms_interval``); ``rms_skills_2_on`` pools skills 2..n. For ``time``
     also the measured and predicted steps where ``R_k/S = 0.5`` and their ratio; for ``data``
     both laws. A crossing that is never reached is None.
     """
@@ -317,23 +472,40 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
         steps5, R5 = time_curves(results, target)
         if steps is None or steps5 is None:
             return {**out, "missing": "finished n_s=1 and n_s=%d time runs are needed" % target}
+        out["seeds"] = {"1": int(R1.shape[0]), str(target): int(R5.shape[0])}
         x = np.tile(steps, R1.shape[0])
-        fit = fit_constant("time", x, np.ones_like(x), R1[:, :, 0].ravel(), n_s=1, alpha=spec.alpha, S=spec.S,
-                           R0=R0, eta=eta, rng=rng, n_boot=n_boot)
+        model = dict(n_s=1, alpha=spec.alpha, S=spec.S, R0=R0, eta=eta)
+        fit = fit_constant("time", x, np.ones_like(x), R1[:, :, 0].ravel(), rng=rng, n_boot=n_boot, **model)
         out["fit"] = vars(fit)
+        seeds = [(steps, np.ones_like(steps), R1[i, :, 0]) for i in range(R1.shape[0])]
+        out["seed_bootstrap"], interval = _interval("time", seeds, rng=rng, n_boot=n_boot_seeds, **model)
         mean = R5.mean(axis=0)
         fine = np.concatenate([[0.0], np.geomspace(1.0, 1e3 * steps5[-1], 400001)])
+
+        def curves(value):
+            return np.column_stack([predict("time", steps5, k=k, value=value, n_s=target, alpha=spec.alpha,
+                                            S=spec.S, R0=R0, eta=eta) for k in range(1, target + 1)])
+
+        def rms_of(value):
+            return np.sqrt(np.mean((curves(value) - mean) ** 2, axis=0))
+
+        pred_all = curves(fit.value)
+        bands = _rms_interval(interval, rms_of, target)
         skills = []
         for k in range(1, target + 1):
-            pred = predict("time", steps5, k=k, value=fit.value, n_s=target, alpha=spec.alpha, S=spec.S, R0=R0, eta=eta)
+            pred = pred_all[:, k - 1]
             t_meas = crossing(steps5, mean[:, k - 1], 0.5)
             t_pred = crossing(fine, predict("time", fine, k=k, value=fit.value, n_s=target, alpha=spec.alpha,
                                             S=spec.S, R0=R0, eta=eta), 0.5)
             ratio = t_pred / t_meas if np.isfinite(t_meas) and t_meas > 0 and np.isfinite(t_pred) else np.nan
             skills.append({"k": k, "rms": float(np.sqrt(np.mean((pred - mean[:, k - 1]) ** 2))),
+                           "max_abs": float(np.max(np.abs(pred - mean[:, k - 1]))),
+                           "seed_sd": _spread(R5[:, :, k - 1]),
+                           "rms_interval": None if bands is None else bands[k - 1],
                            "step_half_measured": finite_or_none(t_meas), "step_half_predicted": finite_or_none(t_pred),
                            "ratio_predicted_to_measured": finite_or_none(ratio)})
         out["skills"] = skills
+        out["rms_skills_2_on"] = _later(skills)
         measured = [np.nan if s["step_half_measured"] is None else s["step_half_measured"] for s in skills]
         out["emergence_order"] = [int(k) + 1 for k in np.argsort(measured, kind="stable") if np.isfinite(measured[k])]
         out.update(_order(measured))
@@ -347,17 +519,35 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200) -> di
     y = np.concatenate([v[:, 0] for v in one.values()])
     xs = np.array(list(many), dtype=float)
     mean = np.array([v.mean(axis=0) for v in many.values()])
+    sd = [None if len(v) < 2 else np.std(v, axis=0, ddof=1) for v in many.values()]
+    seeds = _seeds_rows(results, 1, lambda r: getattr(r, attr))
+    out["seeds"] = {"1": len(seeds), str(target): len({r.seed for r in results if r.n_s == target and r.done})}
     laws = DATA_LAWS if kind == "data" else (None,)
     out["fits"] = []
     for law in laws:
-        fit = fit_constant(kind, x, np.ones_like(x), y, n_s=1, alpha=spec.alpha, S=spec.S, law=law or "eq17",
-                           rng=rng, n_boot=n_boot)
+        model = dict(n_s=1, alpha=spec.alpha, S=spec.S, law=law or "eq17")
+        fit = fit_constant(kind, x, np.ones_like(x), y, rng=rng, n_boot=n_boot, **model)
+        boot, interval = _interval(kind, seeds, rng=rng, n_boot=n_boot_seeds, **model)
+
+        def curves(value, law=law):
+            return np.column_stack([predict(kind, xs, k=k, value=value, n_s=target, alpha=spec.alpha, S=spec.S,
+                                            law=law or "eq17") for k in range(1, target + 1)])
+
+        def rms_of(value):
+            return np.sqrt(np.mean((curves(value) - mean) ** 2, axis=0))
+
+        pred_all = curves(fit.value)
+        bands = _rms_interval(interval, rms_of, target)
+        spread = [v for v in sd if v is not None]
         skills = []
         for k in range(1, target + 1):
-            pred = predict(kind, xs, k=k, value=fit.value, n_s=target, alpha=spec.alpha, S=spec.S, law=law or "eq17")
-            skills.append({"k": k, "rms": float(np.sqrt(np.mean((pred - mean[:, k - 1]) ** 2)))})
+            diff = pred_all[:, k - 1] - mean[:, k - 1]
+            skills.append({"k": k, "rms": float(np.sqrt(np.mean(diff ** 2))), "max_abs": float(np.max(np.abs(diff))),
+                           "seed_sd": (float(np.sqrt(np.mean([v[k - 1] ** 2 for v in spread]))) if spread else None),
+                           "rms_interval": None if bands is None else bands[k - 1]})
         total = float(np.sqrt(np.mean([s["rms"] ** 2 for s in skills])))
-        out["fits"].append({"fit": vars(fit), "skills": skills, "rms_all_skills": total})
+        out["fits"].append({"fit": vars(fit), "seed_bootstrap": boot, "skills": skills, "rms_all_skills": total,
+                            "rms_skills_2_on": _later(skills)})
     if kind == "data":
         out["better_law"] = min(out["fits"], key=lambda f: f["rms_all_skills"])["fit"]["law"]
     # Order in which the skills reach R/S = 0.5 as the resource grows (measured seed mean).
