@@ -115,12 +115,13 @@ class Progress:
 
 
 def progress_bar(*, total: int, desc: str, unit: str, enabled: bool | None = None, runs: int | None = None,
-                 runs_done: int = 0, initial: int = 0) -> Progress:
+                 runs_done: int = 0, initial: int = 0, leave: bool = True) -> Progress:
     """A :class:`Progress` of ``total`` units; a bar on standard error only where ``enabled``
     (by default: :func:`on_terminal`) and tqdm is installed.
 
     ``initial`` units (and ``runs_done`` of ``runs``) are already done, e.g. by the runs a
     resumed command finds finished: the rate and the time left count only what this command does.
+    ``leave=False`` removes the bar when it is closed (the lines printed above it stay).
     """
     if enabled is None:
         enabled = on_terminal()
@@ -134,5 +135,5 @@ def progress_bar(*, total: int, desc: str, unit: str, enabled: bool | None = Non
             sized = _sized()             # a terminal of no size (a pty nobody sized): 80 x 20
             bar = tqdm(total=total, initial=initial, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=sized,
                        ncols=None if sized else 80, nrows=None if sized else 20, mininterval=0.25, smoothing=0.1,
-                       leave=True, postfix=None if runs is None else f"runs {runs_done}/{runs}")
+                       leave=leave, postfix=None if runs is None else f"runs {runs_done}/{runs}")
     return Progress(bar, total=total, runs=runs, runs_done=runs_done, initial=initial)

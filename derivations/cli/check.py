@@ -2,10 +2,12 @@
 
 The arguments (ids, ``--seed`` in ``[0, 2**32 - 1]``) are checked before any claim is built.
 ``--json`` is strict JSON: a numeric error that is not finite (a check that did not reach a
-number) is ``null``.
+number) is ``null``. On a terminal (and without ``--json``) a progress bar on standard error
+counts the claims checked, with their rate and the time left.
 """
 from __future__ import annotations
 
+from numeric_check.progress import on_terminal, progress_bar
 from numeric_check.validation import seed, strict_json
 
 __all__ = ["add_parser", "run"]
@@ -25,20 +27,24 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from derivations.cache import cached_checks, default_cache
-    from derivations.registry import claims
+    from derivations.registry import claims, infos
 
     chosen = seed("--seed", args.seed)
     cache = default_cache(not args.no_cache)
+    total = len(infos(args.ids or None))     # validates the ids before any claim is built
     selected = claims(args.ids or None)
     results = []
-    for claim in selected:
-        result = cached_checks(claim, chosen, cache)
-        results.append(result)
-        if not args.json:
-            mark = "ok  " if result.passed else "FAIL"
-            print(f"{mark} {claim.id:<16} symbolic={'yes' if result.symbolic else 'NO '} "
-                  f"numeric error {result.agreement.error:.3g} <= {result.agreement.tolerance:.3g} "
-                  f"[{result.agreement.method}]  ({result.seconds:.1f} s)", flush=True)
+    with progress_bar(total=total, desc="check", unit="claim", enabled=not args.json and on_terminal(),
+                      leave=False) as bar:
+        for claim in selected:
+            result = cached_checks(claim, chosen, cache)
+            results.append(result)
+            if not args.json:
+                mark = "ok  " if result.passed else "FAIL"
+                bar.write(f"{mark} {claim.id:<16} symbolic={'yes' if result.symbolic else 'NO '} "
+                          f"numeric error {result.agreement.error:.3g} <= {result.agreement.tolerance:.3g} "
+                          f"[{result.agreement.method}]  ({result.seconds:.1f} s)")
+            bar.update()
     if args.json:
         print(strict_json([r.as_json() for r in results], indent=2))
     else:

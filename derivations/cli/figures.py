@@ -1,7 +1,10 @@
-"""``emergence figures``: write a figure set (or all of them) as PNG and PDF."""
+"""``emergence figures``: write a figure set (or all of them) as PNG and PDF; on a terminal a
+progress bar on standard error counts the sets drawn."""
 from __future__ import annotations
 
 from pathlib import Path
+
+from numeric_check.progress import on_terminal, progress_bar
 
 __all__ = ["add_parser", "run"]
 
@@ -25,13 +28,15 @@ def run(args) -> int:
     if results is not None and "networks" not in names:
         raise ArgumentError(f"--results is used by the networks figure set only, not by {args.name!r}")
     folder = Path(writable_folder(args.output, name="-o"))
-    for name in names:
-        if name == "networks":   # asked for by name, it fails in one line when there are no results
-            from derivations.document import network_figures
+    with progress_bar(total=len(names), desc="figures", unit="set", enabled=on_terminal(), leave=False) as bar:
+        for name in names:
+            if name == "networks":   # asked for by name, it fails in one line when there are no results
+                from derivations.document import network_figures
 
-            figures = styled(network_figures.make)(folder, results=results, required=args.name == "networks")
-        else:
-            figures = get_figure_set(name).make(folder)
-        for figure in figures:
-            print(f"wrote {figure.png} and {figure.pdf}")
+                figures = styled(network_figures.make)(folder, results=results, required=args.name == "networks")
+            else:
+                figures = get_figure_set(name).make(folder)
+            for figure in figures:
+                bar.write(f"wrote {figure.png} and {figure.pdf}")
+            bar.update()
     return 0
