@@ -8,6 +8,7 @@ import pytest
 
 from derivations.registry import get
 from derivations.rigorous import (
+    proposition_4_large_d_loss as proposition_4,
     theorem_1_parameter_constant as theorem_1,
     theorem_3_time_lower_bound as theorem_3,
     theorem_5_data_constant as theorem_5,
@@ -19,6 +20,7 @@ FITTERS = {
     "theorem-1": (theorem_1.error_term_fits, -0.3),
     "theorem-3": (theorem_3.error_term_fits, -0.3),
     "theorem-5": (theorem_5.error_term_fits, -0.7),
+    "proposition-4": (proposition_4.error_term_fits, -0.7),
 }
 
 
