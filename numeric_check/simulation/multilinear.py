@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numeric_check.simulation.data import Batch, Dataset, SparseParity
+from numeric_check.simulation.data import Batch, Dataset, SparseParity, skill_probabilities
 from numeric_check.validation import ArgumentError, integer, positive
 
-__all__ = ["Trajectory", "simulate", "model_output", "measure_strength", "simulate_linear"]
+__all__ = ["Trajectory", "simulate", "model_output", "measure_strength", "simulate_linear", "population_loss"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,26 @@ def model_output(coef: np.ndarray, task: SparseParity, batch: Batch) -> np.ndarr
 def measure_strength(coef: np.ndarray, task: SparseParity, probes: list[Batch]) -> np.ndarray:
     """R_k as K.3 measures it: mean of ``f(k, x) g_k(k, x)`` over the probe samples of skill k."""
     return np.array([np.mean(model_output(coef, task, probe) * task.signs(probe)) for probe in probes])
+
+
+def population_loss(strength: np.ndarray, task: SparseParity) -> np.ndarray:
+    """The loss over the task's skill distribution from measured strengths (Eqs. 6, 10):
+    ``1/2 sum_k P_s(k) (S - R_k)^2``, with ``R_k = 0`` for the skills ``k > N`` the model lacks.
+
+    ``strength`` has shape ``(..., N)`` (a :class:`Trajectory`'s ``strength``); the result has shape ``(...)``.
+
+    Examples
+    --------
+    >>> task = SparseParity(n_s=3, n_b=9, m=3, alpha=1.0, S=1.0)
+    >>> bool(population_loss(np.array([1.0, 1.0]), task) == 0.5 * skill_probabilities(1.0, 3)[2])
+    True
+    """
+    strength = np.asarray(strength, dtype=np.float64)
+    n = strength.shape[-1]
+    if n > task.n_s:
+        raise ArgumentError(f"strength has {n} skills; the task has n_s = {task.n_s}")
+    P = skill_probabilities(task.alpha, task.n_s)
+    return 0.5 * (np.sum(P[:n] * (task.S - strength) ** 2, axis=-1) + task.S**2 * np.sum(P[n:]))
 
 
 def _initial(name: str, value, n: int) -> np.ndarray:
