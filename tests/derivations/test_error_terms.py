@@ -9,6 +9,7 @@ import pytest
 from derivations.registry import get
 from derivations.rigorous import (
     proposition_4_large_d_loss as proposition_4,
+    proposition_5_finite_skills as proposition_5,
     theorem_1_parameter_constant as theorem_1,
     theorem_3_time_lower_bound as theorem_3,
     theorem_5_data_constant as theorem_5,
@@ -21,6 +22,7 @@ FITTERS = {
     "theorem-3": (theorem_3.error_term_fits, -0.3),
     "theorem-5": (theorem_5.error_term_fits, -0.7),
     "proposition-4": (proposition_4.error_term_fits, -0.7),
+    "proposition-5": (proposition_5.error_term_fits, -0.3),
 }
 
 
@@ -44,3 +46,11 @@ def test_the_measured_slopes_are_in_the_numeric_check(claim_id):
     details = dict(claim.check_numeric(claim.statement, np.random.default_rng(0)).details)
     assert any("fitted slope" in name for name in details)
     assert any("stated order" in name for name in details)
+
+
+def test_eq_161_fails_the_paper_order_and_meets_two_alpha():
+    # Eq. 161 states O(n_s^-(alpha+1)); the remainder is (n_s^-alpha/(alpha zeta))^2 = O(n_s^-2 alpha)
+    paper = [f for f in proposition_5.error_term_fits(eq161_order=lambda a: -(a + 1)) if "161" in f.name]
+    corrected = [f for f in proposition_5.error_term_fits() if "161" in f.name]
+    assert paper and not any(f.within for f in paper)
+    assert corrected and all(f.sharp for f in corrected)
