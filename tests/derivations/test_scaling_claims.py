@@ -122,3 +122,10 @@ def test_parameter_law_from_n_instead_of_n_plus_1_fails_the_sum_route():
     bad = _bad("appendix-e3", N + 1, N)
     assert bad.statement != get("appendix-e3").statement
     assert not bad.check_symbolic(bad.statement)
+
+
+def test_compute_minimum_with_a_wrong_prefactor_fails_the_numeric_minimiser_route():
+    good = get("appendix-e4")
+    bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, good.statement.rhs * (1 + alpha / 10**6)))
+    assert good.check_symbolic(good.statement)
+    assert not bad.check_symbolic(bad.statement)       # 30-digit minimiser: a 1e-6 relative slip is seen
