@@ -8,11 +8,20 @@ import sympy as sp
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from symbolic.identities import same
 from symbolic.scaling import data_exponent, x
-from symbolic.symbols import A, D, S, alpha
+from symbolic.symbols import A, D, S, alpha, k
 
 __all__ = ["claim"]
 
 _RATIO = sp.Symbol(r"\frac{\Delta\mathcal{L}}{\mathbb{E}_D[\mathcal{L}]}")
+_K = sp.Symbol("k", positive=True)            # k as a real integration variable
+
+
+def _expected_loss():
+    """Eqs. 58-61: ``E_D[L] = S^2/2 sum_k P_s(k) (1 - P_s(k))^D`` (a skill unseen in D draws keeps S^2/2, Cor. 1),
+    and the same sum as an integral."""
+    P = A * k ** (-(alpha + 1))
+    total = sp.Sum(S**2 / 2 * P * (1 - P) ** D, (k, 1, sp.oo))
+    return total, sp.Integral(total.function.subs(k, _K), (_K, 1, sp.oo))
 
 
 def _statement() -> sp.Eq:
@@ -61,9 +70,12 @@ def claim() -> Claim:
         The relative change of the expected loss per added sample, a ratio of Beta functions, with its checks.
     """
     d = data_exponent()
+    total, integral = _expected_loss()
+    expected = sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]")
     steps = (
-        Step(sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]"), sp.Symbol(r"\frac{S^2A}{2}\int_1^\infty k^{-(\alpha+1)}(1-Ak^{-(\alpha+1)})^D dk"),
-             r"Eqs.~58--61: unseen skills keep loss $S^2/2$ (one-shot learner, Cor.~1), seen ones 0."),
+        Step(expected, total, r"Eqs.~58--60: skill $k$ is unseen in $D$ draws with probability $(1-P_s(k))^D$; unseen skills "
+             r"keep loss $S^2/2$ (one-shot learner, Cor.~1), seen ones 0."),
+        Step(expected, integral, r"Eq.~61: the sum as an integral.", relation=r"\approx"),
         Step(sp.Symbol("integrand"), d.loss_integrand,
              r"Substitute $x=Ak^{-(\alpha+1)}$: the integrand is $x^{s-1}(1-x)^D$ with $s=\alpha/(\alpha+1)$; extending to $(0,1)$ drops $O((1-A)^{D+1})$: $B(s,D+1)$."),
         Step(sp.Symbol(r"\Delta\mathcal{L}\ \mathrm{integrand}"), d.change_integrand,
