@@ -27,7 +27,8 @@ from numeric_check.networks.experiments import load_results
 from numeric_check.networks.transformer import analyse_transformer, load_transformer_results
 from numeric_check.validation import ArgumentError
 
-__all__ = ["figure_set", "make", "results_roots", "find_results", "find_transformer_results", "REPOSITORY"]
+__all__ = ["figure_set", "make", "results_roots", "find_results", "find_transformer_results", "settings_text",
+           "is_paper_setting", "REPOSITORY"]
 
 #: The repository this package lives in (``derivations/document/`` is two levels below it).
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -55,11 +56,52 @@ def _candidates(name: str, roots):
                 yield folder
 
 
-def find_results(experiment: str, roots=None, *, skipped: list | None = None):
+def _served(spec, results, n_s_needed) -> bool:
+    """Whether ``results`` hold, at every ``n_s`` of ``n_s_needed`` and every resource value of
+    the grid, at least ``min(2, seeds)`` finished runs (two make a standard-deviation band)."""
+    need = min(2, len(spec.seeds))
+    for n_s in n_s_needed:
+        grid = {None} if spec.experiment == "time" else set(
+            spec.D_values.get(str(n_s), ()) if spec.experiment == "data" else spec.widths.get(str(n_s), ()))
+        attr = "D" if spec.experiment == "data" else "width"
+        for value in grid:
+            done = [r for r in results if r.n_s == n_s and r.done
+                    and (value is None or getattr(r, attr) == int(value))]
+            if len(done) < need:
+                return False
+    return True
+
+
+def _number(value: float) -> str:
+    """``value`` for a caption: ``0.05`` as is, ``5e-05`` as ``$5\\cdot10^{-5}$``."""
+    text = f"{value:g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"${mantissa}\\cdot10^{{{int(exponent)}}}$"
+
+
+def is_paper_setting(spec) -> bool:
+    """Whether ``spec`` is the paper preset of its experiment (K.1), whatever its seeds."""
+    from dataclasses import replace
+
+    from numeric_check.networks.experiments import PRESETS
+
+    paper = PRESETS["paper"].get(spec.experiment)
+    return paper is not None and replace(spec, seeds=paper.seeds) == paper
+
+
+def find_results(experiment: str, roots=None, *, skipped: list | None = None, which: str = "predict"):
     """(spec, results, folder) of the best saved results for ``experiment``, or None.
 
-    ``roots`` defaults to :func:`results_roots`; a folder that cannot be read is passed over,
-    its reason appended to ``skipped``."""
+    The paper preset's folder is preferred to the quick one (in each root in turn) when it serves
+    the figure: ``which="predict"`` (Fig. 1) needs the ``n_s = 1`` and ``n_s = 5`` runs,
+    ``"calibrate"`` (Fig. 11) the ``n_s = 1`` runs alone, each with at least two finished seeds
+    at every resource value (one where the preset has a single seed). ``roots`` defaults to
+    :func:`results_roots`; a folder that cannot be read is passed over, its reason appended to
+    ``skipped``."""
+    if which not in ("predict", "calibrate"):
+        raise ArgumentError(f"which must be predict or calibrate, got {which!r}")
     for folder in _candidates(experiment, results_roots() if roots is None else roots):
         try:
             spec, results = load_results(folder)
@@ -67,10 +109,23 @@ def find_results(experiment: str, roots=None, *, skipped: list | None = None):
             if skipped is not None:
                 skipped.append(str(exc))
             continue
-        done = {r.n_s for r in results if r.done}
-        if 1 in done and max(spec.n_s_values) in done:
+        needed = (1,) if which == "calibrate" else (1, max(spec.n_s_values))
+        if _served(spec, results, needed):
             return spec, results, folder
     return None
+
+
+def settings_text(spec, results, n_s_values) -> str:
+    """What a panel was run with, for its caption: the preset's sizes and the finished seeds."""
+    seeds = []
+    for n_s in n_s_values:
+        done = len({r.seed for r in results if r.n_s == n_s and r.done})
+        seeds.append(f"$n_s={n_s}$: {done} of {len(spec.seeds)} seeds")
+    size = f"width {spec.width}, " if spec.experiment != "parameter" else ""
+    opt = (f"SGD lr {_number(spec.lr)}" if spec.optimizer == "sgd"
+           else f"Adam lr {_number(spec.lr)}, weight decay {_number(spec.weight_decay)}")
+    return (f"$n_b={spec.n_b}$, {size}batch {spec.batch}, {spec.steps:,} steps, {opt}, "
+            f"$\\mathcal R_k$ on {spec.eval_samples:,} samples per skill; " + ", ".join(seeds))
 
 
 def find_transformer_results(roots=None, *, skipped: list | None = None):
@@ -167,14 +222,34 @@ def _final(results, n_s, attr):
             groups.setdefault(getattr(r, attr), []).append(r.R[-1])
     xs = np.array(sorted(groups), dtype=float)
     vals = [np.array(groups[x]) for x in sorted(groups)]
-    return xs, np.array([v.mean(axis=0) for v in vals]), np.array([v.std(axis=0) for v in vals])
+    return xs, np.array([v.mean(axis=0) for v in vals]), np.array([_sd(v) for v in vals])
+
+
+def _constants_text(summary: dict) -> str:
+    """The fitted constant(s) of a calibration panel with their 95% intervals over seeds."""
+    fits = [summary] if "fit" in summary else summary.get("fits", [])
+    names = {"B2": "$B^2$", "D_c": "$D_c$", "N_c": "$N_c$"}
+    parts = []
+    for entry in fits:
+        fit, boot = entry["fit"], entry.get("seed_bootstrap") or {}
+        law = {"eq17": " (Eq.~17)", "linear": " (linear law)"}.get(fit.get("law") or "", "")
+        value = f"{fit['value']:.3g}" if fit["name"] == "B2" else f"{fit['value']:.0f}"
+        interval = (f" [{boot['low']:.3g}, {boot['high']:.3g}]" if fit["name"] == "B2" else
+                    f" [{boot['low']:.0f}, {boot['high']:.0f}]") if "low" in boot else " (one seed: no interval)"
+        parts.append(f"{names[fit['name']]}{law} $=$ {value}{interval}")
+    return ", fitted " + ", ".join(parts) if parts else ""
+
+
+def _sd(values: np.ndarray) -> np.ndarray:
+    """Sample standard deviation over seeds (axis 0); zero for a single seed (no band)."""
+    return np.std(values, axis=0, ddof=1) if values.shape[0] > 1 else np.zeros(values.shape[1:])
 
 
 def _panel(ax, experiment, spec, results, n_s, summary):
     colors = _colors(n_s)
     if experiment == "time":
         steps, R = time_curves(results, n_s)
-        mean, sd = R.mean(axis=0), R.std(axis=0)
+        mean, sd = R.mean(axis=0), _sd(R)
         xs = steps
         fit = summary["fit"]["value"]
         grid = np.linspace(0, steps[-1], 2000)
@@ -221,10 +296,11 @@ def make(folder: Path, *, results=None, required: bool = False):
         raise ArgumentError(f"--results {str(results)!r} is not a folder")
     roots = results_roots(results)
     skipped: list[str] = []
-    found = {e: find_results(e, roots, skipped=skipped) for e in ("time", "data", "parameter")}
-    available = {e: v for e, v in found.items() if v is not None}
+    found = {which: {e: find_results(e, roots, skipped=skipped, which=which) for e in ("time", "data", "parameter")}
+             for which in ("predict", "calibrate")}
+    available = {which: {e: v for e, v in by.items() if v is not None} for which, by in found.items()}
     transformer = find_transformer_results(roots, skipped=skipped)
-    if not available and transformer is None:
+    if not available["predict"] and not available["calibrate"] and transformer is None:
         where = " or ".join(repr(str(root)) for root in roots)
         reason = f"; skipped {skipped[0]}" if skipped else ""
         message = (f"no finished network results under {where} (run 'emergence nn time|data|parameter --preset "
@@ -246,14 +322,24 @@ def _draw(folder: Path, available: dict, transformer):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    summaries = {e: analyse(v[0], v[1], rng=np.random.default_rng(0), n_boot=50) for e, v in available.items()}
+    summaries: dict = {}
+
+    def summary(found):
+        key = str(found[2])
+        if key not in summaries:
+            summaries[key] = analyse(found[0], found[1], rng=np.random.default_rng(0), n_boot=50, n_boot_seeds=500)
+        return summaries[key]
+
     figures = []
-    for fig_name, which in (("fig1", "predict"), ("fig11", "calibrate")) if available else ():
-        fig, axes = plt.subplots(1, len(available), figsize=(TEXT_WIDTH_IN, 2.7), squeeze=False, sharey=True)
+    for fig_name, which in (("fig1", "predict"), ("fig11", "calibrate")):
+        panels = available[which]
+        if not panels:
+            continue
+        fig, axes = plt.subplots(1, len(panels), figsize=(TEXT_WIDTH_IN, 2.7), squeeze=False, sharey=True)
         sources = []
-        for ax, (experiment, (spec, results, src)) in zip(axes[0], available.items()):
+        for ax, (experiment, (spec, results, src)) in zip(axes[0], panels.items()):
             n_s = max(spec.n_s_values) if which == "predict" else 1
-            _panel(ax, experiment, spec, results, n_s, summaries[experiment])
+            _panel(ax, experiment, spec, results, n_s, summary((spec, results, src)))
             if which == "predict":  # log x (Fig. 1); the quick width grid spans 2..128
                 ax.set_xscale("log")
                 if experiment == "time":
@@ -264,7 +350,11 @@ def _draw(folder: Path, available: dict, transformer):
                 if np.isfinite(half):
                     ax.set_xlim(0, min(steps[-1], 4 * half))
             ax.set_title(f"{experiment}, $n_s={n_s}$")
-            sources.append(f"\\texttt{{{src.name}}} ({len({r.seed for r in results})} seeds)")
+            preset = "K.1 settings" if is_paper_setting(spec) else "reduced settings"
+            needed = (1, max(spec.n_s_values)) if which == "predict" else (1,)
+            constants = _constants_text(summary((spec, results, src))) if which == "calibrate" else ""
+            sources.append(f"{experiment}: \\texttt{{{src.name}}} ({preset}: {settings_text(spec, results, needed)})"
+                           + constants)
         axes[0][0].set_ylabel(r"$\mathcal{R}_k/S$")
         handles, labels = axes[0][0].get_legend_handles_labels()
         keep = [i for i, text in enumerate(labels) if text != "model"]
@@ -273,13 +363,14 @@ def _draw(folder: Path, available: dict, transformer):
                    ncol=len(keep), bbox_to_anchor=(0.5, 1.0), handlelength=1.6, columnspacing=1.0)
         if which == "predict":
             caption = ("Fig.~1 reproduced: skill strength $\\mathcal R_k/S$ of the 2-layer MLP with $n_s=5$ "
-                       "(dashed, mean $\\pm1$ s.d. over seeds) against training steps, data and width, and the "
+                       "(dashed, mean $\\pm1$ sample s.d. over seeds) against training steps, data and width, and the "
                        "extended model calibrated on the $n_s=1$ network only (solid; data: Eq.~17 solid, "
-                       "corrected linear law dotted). Results: " + ", ".join(sources) + ".")
+                       "corrected linear law dotted). Results: " + "; ".join(sources) + ".")
         else:
             caption = ("Fig.~11 reproduced: calibration of the extended model's constants ($B^2$, $D_c$, $N_c$) "
-                       "by least squares on the $n_s=1$ MLP (dashed, mean $\\pm1$ s.d.; solid: fitted model). "
-                       "Results: " + ", ".join(sources) + ".")
+                       "by least squares on the $n_s=1$ MLP (dashed, mean $\\pm1$ sample s.d. over seeds; solid: "
+                       "fitted model; brackets: 95\\% bootstrap interval over seeds). Paper: $B^2=1/22$, "
+                       "$D_c=800$, $N_c=4$. Results: " + "; ".join(sources) + ".")
         figures.append(save(fig, folder, f"networks_{fig_name}", caption))
     if transformer is not None:
         figures.append(_fig4(folder, transformer))

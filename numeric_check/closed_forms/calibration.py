@@ -452,7 +452,10 @@ def _later(skills: list) -> float | None:
 def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boot_seeds: int = 1000) -> dict:
     """Calibrate on the ``n_s = 1`` runs and predict the ``n_s = n`` runs of one experiment.
 
-    Returns a dict ready for strict JSON: the fitted constant(s) with the bootstrap sd over
+    With finished ``n_s = 1`` runs but none at ``n_s = n`` the dict holds the calibration alone
+    (``fit`` or ``fits``, ``seed_bootstrap``) and ``missing`` says that the prediction needs them;
+    without finished ``n_s = 1`` runs it holds only ``missing``. Otherwise it is ready for
+    strict JSON: the fitted constant(s) with the bootstrap sd over
     measurement rows (``fit``) and the bootstrap interval over seeds (``seed_bootstrap``:
     :func:`seed_bootstrap`, 95%, ``n_boot_seeds`` resamples; with one seed a ``missing`` reason),
     and per predicted skill the RMS difference between prediction and measured seed mean
@@ -470,15 +473,17 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boo
         out.update(eta=eta, R0=R0)
         steps, R1 = time_curves(results, 1)
         steps5, R5 = time_curves(results, target)
-        if steps is None or steps5 is None:
+        if steps is None:
             return {**out, "missing": "finished n_s=1 and n_s=%d time runs are needed" % target}
-        out["seeds"] = {"1": int(R1.shape[0]), str(target): int(R5.shape[0])}
+        out["seeds"] = {"1": int(R1.shape[0]), str(target): 0 if R5 is None else int(R5.shape[0])}
         x = np.tile(steps, R1.shape[0])
         model = dict(n_s=1, alpha=spec.alpha, S=spec.S, R0=R0, eta=eta)
         fit = fit_constant("time", x, np.ones_like(x), R1[:, :, 0].ravel(), rng=rng, n_boot=n_boot, **model)
         out["fit"] = vars(fit)
         seeds = [(steps, np.ones_like(steps), R1[i, :, 0]) for i in range(R1.shape[0])]
         out["seed_bootstrap"], interval = _interval("time", seeds, rng=rng, n_boot=n_boot_seeds, **model)
+        if steps5 is None:   # the calibration alone (Fig. 11a); "missing" says why there is no prediction
+            return {**out, "missing": "finished n_s=%d time runs are needed for the prediction" % target}
         mean = R5.mean(axis=0)
         fine = np.concatenate([[0.0], np.geomspace(1.0, 1e3 * steps5[-1], 400001)])
 
@@ -513,17 +518,24 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boo
     attr = "D" if kind == "data" else "width"
     one = _group(results, 1, lambda r: getattr(r, attr))
     many = _group(results, target, lambda r: getattr(r, attr))
-    if not one or not many:
+    if not one:
         return {**out, "missing": "finished n_s=1 and n_s=%d runs are needed" % target}
     x = np.concatenate([np.full(len(v), k) for k, v in one.items()]).astype(float)
     y = np.concatenate([v[:, 0] for v in one.values()])
-    xs = np.array(list(many), dtype=float)
-    mean = np.array([v.mean(axis=0) for v in many.values()])
-    sd = [None if len(v) < 2 else np.std(v, axis=0, ddof=1) for v in many.values()]
     seeds = _seeds_rows(results, 1, lambda r: getattr(r, attr))
     out["seeds"] = {"1": len(seeds), str(target): len({r.seed for r in results if r.n_s == target and r.done})}
     laws = DATA_LAWS if kind == "data" else (None,)
     out["fits"] = []
+    if not many:         # the calibration alone (Fig. 11); "missing" says why there is no prediction
+        for law in laws:
+            model = dict(n_s=1, alpha=spec.alpha, S=spec.S, law=law or "eq17")
+            fit = fit_constant(kind, x, np.ones_like(x), y, rng=rng, n_boot=n_boot, **model)
+            boot, _ = _interval(kind, seeds, rng=rng, n_boot=n_boot_seeds, **model)
+            out["fits"].append({"fit": vars(fit), "seed_bootstrap": boot})
+        return {**out, "missing": "finished n_s=%d runs are needed for the prediction" % target}
+    xs = np.array(list(many), dtype=float)
+    mean = np.array([v.mean(axis=0) for v in many.values()])
+    sd = [None if len(v) < 2 else np.std(v, axis=0, ddof=1) for v in many.values()]
     for law in laws:
         model = dict(n_s=1, alpha=spec.alpha, S=spec.S, law=law or "eq17")
         fit = fit_constant(kind, x, np.ones_like(x), y, rng=rng, n_boot=n_boot, **model)

@@ -147,3 +147,13 @@ def test_analyse_with_one_seed_says_why_there_is_no_interval():
     one = analyse(spec, _fake_time_results(spec, 0.04, 0.04, seeds=1), rng=np.random.default_rng(0), n_boot=10)
     assert "at least 2 seeds" in one["seed_bootstrap"]["missing"]
     assert one["skills"][1]["seed_sd"] is None and one["skills"][1]["rms_interval"] is None
+
+
+def test_analyse_calibrates_before_the_prediction_runs_exist():
+    spec = replace(PRESETS["quick"]["time"], n_s_values=(1, 2), steps=3000)
+    only_one = [r for r in _fake_time_results(spec, 0.04, 0.04) if r.n_s == 1]
+    out = analyse(spec, only_one, rng=np.random.default_rng(0), n_boot=10)
+    assert "n_s=2" in out["missing"] and out["fit"]["value"] == pytest.approx(0.04, rel=1e-3)
+    assert out["seed_bootstrap"]["n_seeds"] == 3 and "skills" not in out
+    assert "missing" in analyse(spec, [], rng=np.random.default_rng(0)) and "fit" not in analyse(
+        spec, [], rng=np.random.default_rng(0))
