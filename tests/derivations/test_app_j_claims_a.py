@@ -22,7 +22,7 @@ def _bad(claim_id, statement):
     return bad
 
 
-@pytest.mark.parametrize("claim_id", ["lemma-4", "lemma-5"])
+@pytest.mark.parametrize("claim_id", ["lemma-4", "lemma-5", "eq-182"])
 def test_claim_passes(claim_id):
     c = get(claim_id)
     assert c.check_symbolic(c.statement)
@@ -77,3 +77,44 @@ def test_lemma_5_square_attains_the_bound():
     exact = sp.simplify(sp.integrate(z**2 * gaussian_density(variance=v), (z, -sp.oo, sp.oo)) - p**2)
     exact = exact.subs(v, p * (1 - p) / D)
     assert sp.simplify(exact - c.statement.rhs.subs(M_F, 2)) == 0
+
+
+def _eq182_variants():
+    from symbolic.app_j import threshold_index
+    x = threshold_index()
+    return {
+        "threshold doubled": lambda s: tuple(part.subs(x, 2 * x) for part in s),
+        "no E_2 term": lambda s: s[:-1] + (sp.LessThan(s[-1].lhs, sp.Add(*[t for t in sp.Add.make_args(s[-1].rhs)
+                                                                          if t.has(sp.Symbol("E_1", positive=True))])),),
+        "8/270 for 8/27": lambda s: s[:-1] + (sp.LessThan(s[-1].lhs, s[-1].rhs.subs(sp.Rational(8, 27), sp.Rational(8, 270))),),
+    }
+
+
+@pytest.mark.parametrize("name", ["threshold doubled", "no E_2 term", "8/270 for 8/27"])
+def test_eq_182_wrong_threshold_term_or_constant_is_caught(name):
+    bad = _bad("eq-182", _eq182_variants()[name])
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_eq_182_threshold_index_by_brute_force():
+    # the last k with P_s(k) >= z_0, found by scanning k at 30 digits, is floor((eta S T)^(1/(alpha+1)))
+    with mpmath.workdps(30):
+        for a, c in ((0.3, 1e3), (0.9, 12345.0), (0.6, 10.0**4.4)):
+            zeta = mpmath.zeta(a + 1)
+            z0 = 1 / (zeta * c)
+            last = max(kk for kk in range(1, 3000) if mpmath.mpf(kk) ** (-(a + 1)) / zeta >= z0)
+            assert last == math.floor(c ** (1 / (a + 1)))
+
+
+def test_eq_182_sum_value_against_mpmath():
+    # the NumPy evaluation of a statement sum against mpmath's nsum of the same summand
+    from symbolic.app_j import decomposition_sums, sum_value
+    from symbolic.symbols import N, S, T, alpha, eta, r
+    E1 = decomposition_sums()["E_1"]             # with k_0 = (eta S T)^(1/(alpha+1))
+    (s_,) = E1.atoms(sp.Sum)
+    vals = {alpha: 0.6, S: 1.0, r: 0.01, eta: 1.0, T: 1e4, N: 1000}
+    with mpmath.workdps(30):
+        lo = math.floor(1e4 ** (1 / 1.6)) + 1
+        ref = mpmath.fsum(mpmath.mpf(kk) ** -3.2 for kk in range(lo, 1001)) / mpmath.zeta(1.6) ** 2
+    assert abs(sum_value(s_, vals) / float(ref) - 1) < 1e-12
