@@ -10,6 +10,7 @@ from derivations.registry import get
 from derivations.rigorous import (
     proposition_4_large_d_loss as proposition_4,
     proposition_5_finite_skills as proposition_5,
+    proposition_8_large_t as proposition_8,
     theorem_1_parameter_constant as theorem_1,
     theorem_3_time_lower_bound as theorem_3,
     theorem_5_data_constant as theorem_5,
@@ -23,6 +24,7 @@ FITTERS = {
     "theorem-5": (theorem_5.error_term_fits, -0.7),
     "proposition-4": (proposition_4.error_term_fits, -0.7),
     "proposition-5": (proposition_5.error_term_fits, -0.3),
+    "proposition-8": (proposition_8.error_term_fits, -0.3),
 }
 
 
