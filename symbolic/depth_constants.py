@@ -45,8 +45,10 @@ def antiderivative(L: int):
 
     G = dp.factor_antiderivative(L)
     if G is None:
-        b = mpmath.mpf(2 - L) / L
-        return lambda s: s ** (2 - L) / (2 - L) * mpmath.hyp2f1(1, b, b + 1, s**L)
+        def G_hyp(s):      # b at the caller's precision (the function is cached across precisions)
+            b = mpmath.mpf(2 - L) / L
+            return s ** (2 - L) / (2 - L) * mpmath.hyp2f1(1, b, b + 1, s**L)
+        return G_hyp
     return sp.lambdify(dp.sigma_f, G, modules="mpmath")
 
 
