@@ -17,8 +17,8 @@ import sympy as sp
 from derivations.checking import fit_order
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from symbolic import multilinear as ml
-from symbolic.identities import ZETA, same
-from symbolic.symbols import A, N, S, T, alpha, eta, k, n_s, r
+from symbolic.identities import ZETA
+from symbolic.symbols import A, N, S, T, alpha, k, n_s, r
 
 __all__ = ["claim"]
 

@@ -9,11 +9,12 @@ import pytest
 import sympy as sp
 
 from derivations.registry import get
-from symbolic.symbols import Rk, S
+from symbolic.large_time import O, main_part, order_part
+from symbolic.symbols import D, N, Rk, S, alpha
 
 _RNG = lambda: np.random.default_rng(0)  # noqa: E731
 
-IDS = ["eq-8", "eq-11", "eq-169"]
+IDS = ["eq-8", "eq-11", "eq-169", "proposition-9"]
 
 
 def _replace(claim_id, wrong):
@@ -50,6 +51,8 @@ def _m2(statement):
 @pytest.mark.parametrize("claim_id, wrong", [
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(Rk, 2 * Rk))),                  # cross term -4 S R_k
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(_m2(s), _m2(s) / 2))),          # E[f^2]/2
+    ("proposition-9", lambda s: sp.Eq(s.lhs, s.rhs + main_part(s.rhs))),       # gamma terms doubled
+    ("proposition-9", lambda s: sp.Eq(s.lhs, s.rhs.subs(alpha / (alpha + 1), alpha / (alpha + 2)))),   # wrong shape
     ("eq-11", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),                               # 1/D for 1/(2D)
     ("eq-169", _eq169(0, lambda main, order: 2 * main + order)),               # delta doubled
     ("eq-169", _eq169(0, lambda main, order: main + order.func(order.args[0] * order.args[0].base ** -1))),
@@ -112,3 +115,26 @@ def test_eq_169_rescaling_second_way():
     d = z * A - 1
     assert np.isclose(np.sum(P_ns * F(P_ns, etaST)), (1 + d) * np.sum(P_inf * F(P_inf, etaST * (1 + d))), rtol=1e-12)
     assert get("eq-169").steps[0].rhs == 1 + sp.Symbol("delta")
+
+
+def test_proposition_9_too_fast_an_order_is_caught():
+    # O(D^-2(2alpha+1)/(alpha+1) + D^-alpha/(alpha+1) M^-3): faster than the measured remainder
+    from derivations.rigorous.proposition_9_gamma_sum import M
+    e = -(2 * alpha + 1) / (alpha + 1)
+    bad = _replace("proposition-9", lambda s: sp.Eq(s.lhs, main_part(s.rhs) + O(D ** (2 * e) + D ** (-alpha / (alpha + 1)) / M**3)))
+    assert bad.check_symbolic(bad.statement)            # the symbolic route checks the gamma terms, not the order
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_proposition_9_main_term_is_the_frequency_integral_second_way():
+    # the gamma terms equal int_M^N P(kappa) e^(-D P(kappa)) dkappa by mpmath quadrature
+    from derivations.rigorous.proposition_9_gamma_sum import M
+    c = get("proposition-9")
+    law = sp.lambdify((alpha, D, M, N), main_part(c.statement.rhs), modules="mpmath")
+    with mpmath.workdps(25):
+        a, d, m, n = mpmath.mpf("0.6"), mpmath.mpf(500), 4, 3000
+        z = mpmath.zeta(a + 1)
+        P = lambda kk: kk ** (-(a + 1)) / z  # noqa: E731
+        quad = mpmath.quad(lambda kk: P(kk) * mpmath.exp(-d * P(kk)), [m, 10, 100, n])
+        assert abs(law(a, d, m, n) / quad - 1) < 1e-15
+    assert order_part(c.statement.rhs).has(M)
