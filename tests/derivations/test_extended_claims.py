@@ -90,3 +90,14 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_width3_flow_with_one_coefficient_off_fails_the_numeric_differentiation_route():
+    # the second route differentiates the written-out network numerically: one coefficient (7 beta^2 -> 6 beta^2) is seen
+    from symbolic.extended import beta_G
+    good = appendix_g_width3.claim()
+    rhs = sp.Matrix(good.statement.rhs)
+    rhs[1] = sp.expand(rhs[1] + sp.expand(rhs[1]).coeff(beta_G, 4) * beta_G**4 / 7)
+    bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, rhs, evaluate=False))
+    assert good.check_symbolic(good.statement)
+    assert not bad.check_symbolic(bad.statement)
