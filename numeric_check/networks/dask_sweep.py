@@ -16,8 +16,9 @@
 bytes of what the folder holds of it (its lines and saved state, when a run cut by a kill of a
 ``--jobs 1`` command is to go on), trains it in a temporary folder of the worker's own disk
 (:mod:`numeric_check.networks.runner`, as ``--jobs 1`` does) and returns the bytes of its
-finished lines and state; the client writes them (lines, then state, each atomically) and
-nothing else writes there: the workers need no shared file system, and the folder's lock held by
+finished lines and state; the client writes them (lines, then state, each atomically: a kill
+between the two leaves a run without its last-step state, which is not finished and is queued
+again) and nothing else writes there: the workers need no shared file system, and the folder's lock held by
 the client covers every write. Hence:
 
 * **resume**: a run whose done line and last-step state are both in the folder is skipped; any
@@ -245,6 +246,15 @@ def _submit_and_write(distributed, client, worker, todo, folder, name, schedule,
             progress.set(base + sum(at.values()))
 
     client.subscribe_topic(topic, follow)
+    try:
+        _write_as_completed(distributed, client, todo, worker, folder, name, schedule, log, progress, futures,
+                            sweep, topic, at, base)
+    finally:
+        client.unsubscribe_topic(topic)
+
+
+def _write_as_completed(distributed, client, todo, worker, folder, name, schedule, log, progress, futures,
+                        sweep, topic, at, base):
     by_key = {}
     for priority, (run, lines, state, _) in enumerate(todo):
         label = name(run)
@@ -263,7 +273,7 @@ def _submit_and_write(distributed, client, worker, todo, folder, name, schedule,
             raise reply[1]
         got, lines, state = reply
         files = run_files(folder, got)
-        atomic_write_bytes(files.lines, lines, name="run log")     # lines first: see the module docstring
+        atomic_write_bytes(files.lines, lines, name="run log")     # lines first (the module docstring says why)
         atomic_write_bytes(files.state, state, name="run state")
         futures.remove(future)
         at[got] = schedule[-1]
