@@ -117,7 +117,7 @@ def _integral(L, alpha, S, rho, lower):
     while x < mpmath.mpf("0.5"):
         points.append(x)
         x *= 10
-    points += [mpmath.mpf(v) for v in ("0.5", "0.9", "0.99", "0.999") if mpmath.mpf(v) > y_lo] + [mpmath.mpf(1)]
+    points += [mpmath.mpf(v) for v in ("0.5", "0.9") if mpmath.mpf(v) > y_lo] + [mpmath.mpf(1)]
     G = antiderivative(L)
     g0 = mpmath.re(G(mpmath.root(rho, L)))
 
@@ -216,7 +216,7 @@ def compute_constant(L: int, *, alpha, S, r, eta, dps: int = 15) -> DepthCompute
                                     solver="anderson", tol=1e-6)
         step = mpmath.mpf(10) ** -5
         log_mu = mpmath.findroot(lambda x: h(mpmath.exp(x)), (guess - step, guess + step), solver="secant",
-                                 tol=mpmath.mpf(10) ** (-(2 * dps)), maxsteps=50)
+                                 tol=mpmath.mpf(10) ** (-(dps + 4)), maxsteps=50)
         mu = mpmath.exp(log_mu)
         value = _A(L, mu, a, S_, rho) * mu ** (a / (a + 2)) * (eta * S_ ** (2 - mpmath.mpf(2) / L)) ** (-a / (a + 2))
         return DepthComputeConstant(+value, +mu ** ((a + 1) / (a + 2)), +mu)

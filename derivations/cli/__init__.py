@@ -11,13 +11,13 @@ import logging
 import sys
 
 import derivations
-from derivations.cli import calibrate, check, constants, curve, export, figures, latex, listing, nn, notes
+from derivations.cli import calibrate, check, constants, curve, export, figures, latex, listing, nn, notes, variant
 from numeric_check.validation import ArgumentError
 
 __all__ = ["main", "build_parser", "SUBCOMMANDS"]
 
 #: The subcommands, in the order ``emergence --help`` lists them.
-SUBCOMMANDS = (listing, check, latex, notes, export, figures, constants, curve, nn, calibrate)
+SUBCOMMANDS = (listing, check, latex, notes, export, figures, constants, curve, nn, calibrate, variant)
 
 log = logging.getLogger("emergence")
 

@@ -58,7 +58,7 @@ def _check_numeric(L: int):
                 if exact is None:
                     from symbolic.depth_constants import times
                     Ie, _ = times(L, rho=rho, epsilon=eps, dps=100)
-                    te = Ie / (eta_ * p_ * mpmath.mpf(S_) ** (2 - mpmath.mpf(2) / L))
+                    te = Ie / (mpmath.mpf(eta_) * mpmath.mpf(p_) * mpmath.mpf(S_) ** (2 - mpmath.mpf(2) / L))
                 else:
                     te = mpmath.re(exact(rho * S_, mpmath.mpf(eps), eta_, p_, S_))
                 ratios.append(te / mpmath.re(lead(rho * S_, mpmath.mpf(eps), eta_, p_, S_)))
