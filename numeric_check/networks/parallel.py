@@ -1,5 +1,10 @@
 """Several runs at once, in worker processes that end with the process that started them.
 
+``emergence nn --jobs N`` no longer uses this module: its runs are Dask tasks
+(:mod:`numeric_check.networks.dask_sweep`), whose workers never write the results folder.
+:func:`run_parallel` stays for callers without Dask (it is public API of
+:mod:`numeric_check.networks.runner`).
+
 :func:`run_parallel` starts ``jobs`` fresh interpreters (``spawn``) and hands each one item at a
 time through a pipe. What ends the workers:
 

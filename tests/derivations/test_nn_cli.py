@@ -195,3 +195,11 @@ def test_networks_figures_from_saved_results(tmp_path, monkeypatch):
     figures = get_figure_set("networks").make(tmp_path / "figs")
     assert [f.png.name for f in figures] == ["networks_fig1.png", "networks_fig11.png"]
     assert all(f.png.stat().st_size > 1000 and f.pdf.exists() for f in figures)
+
+
+def test_nn_help_names_the_dask_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["nn", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--scheduler tcp://HOST:PORT" in text and "local Dask cluster" in text
+    assert "docs/distributed.md" in text
