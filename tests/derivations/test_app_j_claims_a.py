@@ -22,7 +22,7 @@ def _bad(claim_id, statement):
     return bad
 
 
-@pytest.mark.parametrize("claim_id", ["lemma-4", "lemma-5", "eq-182"])
+@pytest.mark.parametrize("claim_id", ["lemma-4", "lemma-5", "eq-182", "proposition-6"])
 def test_claim_passes(claim_id):
     c = get(claim_id)
     assert c.check_symbolic(c.statement)
@@ -118,3 +118,56 @@ def test_eq_182_sum_value_against_mpmath():
         lo = math.floor(1e4 ** (1 / 1.6)) + 1
         ref = mpmath.fsum(mpmath.mpf(kk) ** -3.2 for kk in range(lo, 1001)) / mpmath.zeta(1.6) ** 2
     assert abs(sum_value(s_, vals) / float(ref) - 1) < 1e-12
+
+
+def _prop6_variants():
+    from symbolic.symbols import alpha
+    s_ = alpha / (alpha + 1)
+
+    def doubled_main(st):
+        main = [a for a in sp.Add.make_args(st[3].rhs) if not isinstance(a, sp.core.function.AppliedUndef)][0]
+        return st[:3] + (sp.Eq(st[3].lhs, st[3].rhs + main),)
+    return {
+        "E_2 order (eta S T)^-1": lambda st: (st[0].subs(s_, 1),) + st[1:],
+        "E_1 order (eta S T)^-1": lambda st: st[:1] + (st[1].subs(s_, 1),) + st[2:],
+        "Theta exponent -alpha/(alpha+2)": lambda st: st[:2] + (st[2].subs(alpha + 1, alpha + 2),) + st[3:],
+        "L_2 main term doubled": doubled_main,
+        "L_2 remainder N^(-alpha-2)": lambda st: st[:3] + (st[3].subs(-alpha - 1, -alpha - 2),),
+    }
+
+
+@pytest.mark.parametrize("name", ["E_2 order (eta S T)^-1", "E_1 order (eta S T)^-1", "Theta exponent -alpha/(alpha+2)",
+                                  "L_2 main term doubled", "L_2 remainder N^(-alpha-2)"])
+def test_proposition_6_wrong_order_is_caught(name):
+    bad = _bad("proposition-6", _prop6_variants()[name])
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+def test_proposition_6_e2_integral_against_the_exact_sum():
+    # second way: (eta S T)^(alpha/(alpha+1)) E_2 from the exact sum approaches the integral route's constant
+    # S^2 zeta^(-1/(alpha+1))/(alpha+1) (first + second piece) from below as eta S T grows (Riemann sum of a decreasing f)
+    from derivations.rigorous.proposition_6_main_terms import _e2_integral
+    from symbolic.app_j import compile_with_sums, decomposition_sums
+    from symbolic.symbols import N, S, T, alpha, eta, r
+    first, second, _ = _e2_integral()
+    ell = sp.Symbol("ell", positive=True)
+    a, rv = 0.6, 1e-3
+    with mpmath.workdps(30):
+        zeta = mpmath.zeta(a + 1)
+        integral = float(sp.N((first + second).subs({alpha: sp.Rational(3, 5), ell: sp.log(1 / sp.Float(rv, 30))}), 30)
+                         * zeta ** (-1 / (a + 1)) / (a + 1))
+    e2 = compile_with_sums(decomposition_sums()["E_2"])
+    scaled = [e2({alpha: a, S: 1.0, r: rv, eta: 1.0, T: c, N: 10**7}) * c ** (a / (a + 1)) for c in (1e4, 1e6, 1e8)]
+    assert all(v < integral * 1.02 for v in scaled)
+    assert abs(scaled[-1] / integral - 1) < abs(scaled[0] / integral - 1) + 1e-3
+    assert abs(scaled[-1] / integral - 1) < 0.05
+
+
+def test_proposition_6_r_condition_solved():
+    # Eq. 210's switch point log(S/r)/(2 eta S T) lies above z_0 = 1/(zeta eta S T) exactly when r < S e^(-2/zeta)
+    a = 0.6
+    zeta = float(mpmath.zeta(a + 1))
+    r_max = math.exp(-2 / zeta)
+    for rv, above in ((0.9 * r_max, True), (1.1 * r_max, False)):
+        assert (math.log(1 / rv) / 2 > 1 / zeta) == above
