@@ -550,14 +550,15 @@ def _modelled_loss(log_ast: np.ndarray, ast: np.ndarray, N: np.ndarray, *, s: fl
     K_lo = np.where(alive, np.clip(K_lo, 1.0, K_hi), K_hi)
 
     # x_k = (eta S T) P_s(k); rows with eta S T > e**700 take the slower log route.
-    ast = np.where(log_ast > 700.0, math.exp(700.0), ast)
-    huge = bool(np.any(log_ast > 700.0))
+    huge = log_ast > 700.0
+    ast = np.where(huge, math.exp(700.0), ast)
 
     # A wide band [K_e, K_hi) far from k = 1 by Euler-Maclaurin (error < 3e-17 of the loss),
     # its head [K_lo, K_e) term by term.
     A = math.exp(log_A)
     K_e = _em_start_index(K_lo, log_scale, s)
-    wide = alive & (log_ast <= 700.0) & (K_hi - 1.0 - K_e >= _EM_WIDTH)
+    wide = alive & ~huge & (K_hi - 1.0 - K_e >= _EM_WIDTH)
+    wide &= log_scale - s * np.log(np.maximum(K_hi - 1.0, 1.0)) > -60.0   # x_b > e**-60: few panels
     wide_sum = np.zeros(N.shape)
     rows = np.flatnonzero(wide)
     if rows.size:
@@ -565,22 +566,27 @@ def _modelled_loss(log_ast: np.ndarray, ast: np.ndarray, N: np.ndarray, *, s: fl
                                       A=A, s=s, log_scale=log_scale[rows], S=S, r=r)
     start = K_lo.astype(np.int64)
     stop = np.where(wide, K_e, K_hi).astype(np.int64)
-    table = _probability_table(start, stop, s=s, log_A=log_A)
+    table = _probability_table(np.where(huge, stop, start), stop, s=s, log_A=log_A)
 
     def band(rows, k):
-        if huge:
-            log_k = np.log(k)
-            p = np.exp(log_A - s * log_k)
-            x = np.exp(np.minimum(log_scale[rows] - s * log_k, 700.0))
-        else:
-            p = A * np.power(k, -s) if table is None else table[k]
-            x = ast[rows]
-            x *= p
+        p = A * np.power(k, -s) if table is None else table[k]
+        x = ast[rows]
+        x *= p
         phi = loss_fraction(x, S=S, r=r)
         phi *= p
         return phi
 
-    middle = half_s2 * (_ragged_sum(start, stop, band) + wide_sum)
+    def huge_band(rows, k):
+        log_k = np.log(k)
+        x = np.exp(np.minimum(log_scale[rows] - s * log_k, 700.0))
+        phi = loss_fraction(x, S=S, r=r)
+        phi *= np.exp(log_A - s * log_k)
+        return phi
+
+    direct = _ragged_sum(np.where(huge, stop, start), stop, band)
+    if np.any(huge):
+        direct += _ragged_sum(np.where(huge, start, stop), stop, huge_band)
+    middle = half_s2 * (direct + wide_sum)
     return np.where(alive, rare + middle + tail, 0.0)
 
 

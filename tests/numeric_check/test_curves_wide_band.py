@@ -41,9 +41,9 @@ def plain_sum(T, *, alpha, S, r, eta, n_s, N=None, chunk=4096):
     out = np.zeros(T.size)
     for lo in range(0, N, chunk):
         pc = p[lo:min(lo + chunk, N)]
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore"):                  # x = inf at T = 1.7e308: Phi = 0
             x = eta * S * T[:, None] * pc
-        out += np.sum(pc * np.exp(-2.0 * np.logaddexp(0.0, log_c + 2.0 * x)), axis=1)
+            out += np.sum(pc * np.exp(-2.0 * np.logaddexp(0.0, log_c + 2.0 * x)), axis=1)
     return 0.5 * S * S * (out + np.sum(p[N:]))
 
 
@@ -186,7 +186,8 @@ def test_random_parameters_match_plain_sum(log_alpha, log_r_over_S, log_S, log_e
     n_s = max(1, int(math.exp(log_n_s)))
     kw = dict(alpha=math.exp(log_alpha), S=S, r=S * math.exp(log_r_over_S), eta=math.exp(log_eta),
               n_s=n_s)
-    T = np.concatenate([[1e-9, 1e12], np.exp(np.random.default_rng(seed).uniform(-20, 40, 30))])
+    T = np.concatenate([[1e-9, 1e12, 1e300, 1.7e308],
+                        np.exp(np.random.default_rng(seed).uniform(-20, 40, 30))])
     old = curves._EM_WIDTH
     curves._EM_WIDTH = width
     try:
@@ -214,6 +215,16 @@ def test_extreme_configuration_against_chunked_sum(count_wide_rows):
     assert np.all(np.diff(loss) <= 0.0)
     compute = compute_curve(T[picked], 10**6, **EXTREME)
     assert max_relative(compute, plain_sum(T[picked], N=10**6, **EXTREME)) < RTOL
+
+
+def test_a_huge_time_in_the_grid_changes_no_other_point():
+    """Rows with eta S T > e**700 take a log route for x; the other rows must not (it would
+    cost them ~1e-12 at x ~ 100: alpha = 30, r/S = 1e-15 showed 2.2e-12)."""
+    kw = dict(alpha=30.0, S=1.0, r=1e-15, eta=1.0, n_s=30000)
+    T = np.geomspace(1e-300, 1e300, 80)
+    alone = time_curve(T, **kw)
+    assert np.array_equal(time_curve(np.append(T, 1.7e308), **kw)[:-1], alone)
+    assert max_relative(alone, plain_sum(T, **kw)) < RTOL
 
 
 # ----------------------------------------------------------------------------- broken truncations
