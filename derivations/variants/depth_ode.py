@@ -14,6 +14,8 @@ from symbolic.symbols import R, S, eta, p, t, w
 
 __all__ = ["claim"]
 
+_LEVEL = sp.Symbol("R", positive=True)     # the strength, as a plain symbol for export
+
 
 def _log_derivative_route(L: int) -> sp.Expr:
     """Second route: ``dR/dt = R sum_l a_l'/a_l`` along the flow, then the balanced start."""
@@ -97,6 +99,9 @@ def claim(L: int) -> Claim:
                         "0" + ("; equals Eq. 34" if L == 2 else "; equals the linear model's flow" if L == 1 else "")),
         assumptions=(rf"Model $f = \sum_k \prod_{{l=1}}^{{{L}}} a_k^{{(l)}} g_k$ trained by gradient flow on the "
                      r"halved MSE; balanced start $a_k^{(l)}(0) = \mathcal{R}_k(0)^{1/L}$, $0 < \mathcal{R}_k(0) < S$."),
+        results=(("rate", sp.Eq(sp.Symbol("dR/dt"), dp.strength_ode(L).rhs.subs(R(t), _LEVEL))),),
+        meanings=(("R", "the skill strength, 0 < R < S"),),
+        domain=(_LEVEL < S,),
         summary=("The numeric check trains every factor by full-batch gradient descent on sampled multitask sparse "
                  "parity data and compares $\\mathcal{R}_k(T)$ with an RK4 solution of the statement's ODE at "
                  "$p = d_k/D$."),

@@ -84,7 +84,8 @@ def _check_numeric(L: int):
                   r"trapezoid error (step $10^{-4}$ in logit $y$, relative $O(10^{-8})$) and the linearised tail "
                   r"($O(u^2)$ below $u = 10^{-3}$); $10^{-6}$ covers both")
         return Agreement(max(rel), tol, reason, ((r"relative remainder at $10^4$", rel[0]),
-                                               (r"relative remainder at $10^7$", rel[1]), ("A_T", A)),
+                                               (r"relative remainder at $10^7$", rel[1]),
+                                               (r"$A_T$ at the check's $\alpha=0.6, S=2, r=0.04, \eta=0.5$", A)),
                          method="exact sum + quadrature")
     return check
 
