@@ -98,11 +98,14 @@ def power_exponent(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
 
 def data_theta_constants(*, alpha, S, r) -> tuple[float, float]:
     """``(lower, upper)`` between which Corollary 6's ``E_D[L] / max(N^-alpha, D^-alpha/(alpha+1))`` stays
-    asymptotically, read off Eq. 300: with ``mu = D / N^(alpha+1)`` the ratio is
-    ``B(mu) / max(mu^(alpha/(alpha+1)), 1)``, ``B(mu) = A_D Gamma(s, mu/zeta)/Gamma(s) + A_N mu^s``
-    (``s = alpha/(alpha+1)``, ``A_N = S^2/(2 alpha zeta)``). The first term decreases and is at most
-    ``A_D``, the second over the max is at most ``A_N``: upper ``A_D + A_N``; for ``mu >= 1`` the ratio
-    is at least ``A_N``, for ``mu <= 1`` at least ``A_D Gamma(s, 1/zeta)/Gamma(s)``.
+    asymptotically, read off Eq. 300: with ``mu = D / N^(alpha+1)`` the ratio tends to
+    ``B(mu) / max(mu^s, 1)``, ``B(mu) = A_D Gamma(s, mu/zeta)/Gamma(s) + A_N mu^s`` (``s = alpha/(alpha+1)``,
+    ``A_N = S^2/(2 alpha zeta)``).
+
+    For ``mu >= 1``, ``B(mu)/mu^s`` decreases from ``B(1)`` to ``A_N``. For ``mu <= 1``, ``B'(mu)`` has the sign
+    of ``A_N s - A_D zeta^-s e^(-mu/zeta)/Gamma(s)``, so ``B`` has at most one minimum, at
+    ``mu* = -zeta log(A_N s zeta^s Gamma(s)/A_D)`` (clipped to ``[0, 1]``), and its maximum at an end,
+    ``B(0) = A_D`` or ``B(1)``. Hence lower ``min(A_N, B(mu*))`` and upper ``max(A_D, B(1))``.
 
     Examples
     --------
@@ -116,5 +119,11 @@ def data_theta_constants(*, alpha, S, r) -> tuple[float, float]:
         zeta = mpmath.zeta(a + 1)
         a_d = constants.A_D(alpha=alpha, S=S, r=r)
         a_n = mpmath.mpf(S) ** 2 / (2 * a * zeta)
-        low = min(a_n, a_d * mpmath.gammainc(s, 1 / zeta) / mpmath.gamma(s))
-        return float(low), float(a_d + a_n)
+
+        def B(mu):
+            return a_d * mpmath.gammainc(s, mu / zeta) / mpmath.gamma(s) + a_n * mu**s
+
+        level = a_n * s * zeta**s * mpmath.gamma(s) / a_d
+        mu_star = min(max(-zeta * mpmath.log(level), 0), 1) if level > 0 else 1
+        low = min(a_n, B(mu_star))
+        return float(low), float(max(a_d, B(1)))

@@ -14,7 +14,7 @@ from symbolic.symbols import D, N, Rk, S, alpha
 
 _RNG = lambda: np.random.default_rng(0)  # noqa: E731
 
-IDS = ["eq-8", "eq-11", "eq-169", "proposition-9"]
+IDS = ["eq-8", "eq-11", "eq-169", "proposition-9", "corollary-6"]
 
 
 def _replace(claim_id, wrong):
@@ -53,6 +53,8 @@ def _m2(statement):
     ("eq-8", lambda s: sp.Eq(s.lhs, s.rhs.subs(_m2(s), _m2(s) / 2))),          # E[f^2]/2
     ("proposition-9", lambda s: sp.Eq(s.lhs, s.rhs + main_part(s.rhs))),       # gamma terms doubled
     ("proposition-9", lambda s: sp.Eq(s.lhs, s.rhs.subs(alpha / (alpha + 1), alpha / (alpha + 2)))),   # wrong shape
+    ("corollary-6", lambda s: s.subs(alpha + 1, alpha + 2)),                   # data exponent -alpha/(alpha+2)
+    ("corollary-6", lambda s: s.subs(N ** (-alpha), N ** (-alpha / 2))),         # parameter exponent -alpha/2
     ("eq-11", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),                               # 1/D for 1/(2D)
     ("eq-169", _eq169(0, lambda main, order: 2 * main + order)),               # delta doubled
     ("eq-169", _eq169(0, lambda main, order: main + order.func(order.args[0] * order.args[0].base ** -1))),
@@ -138,3 +140,18 @@ def test_proposition_9_main_term_is_the_frequency_integral_second_way():
         quad = mpmath.quad(lambda kk: P(kk) * mpmath.exp(-d * P(kk)), [m, 10, 100, n])
         assert abs(law(a, d, m, n) / quad - 1) < 1e-15
     assert order_part(c.statement.rhs).has(M)
+
+
+@pytest.mark.parametrize("a", [0.3, 0.6, 0.9])
+def test_corollary_6_constants_second_way(a):
+    # the closed-form extremes of B(mu)/max(mu^s, 1) (symbolic.large_time) against a dense mpmath grid in mu
+    from symbolic import constants
+    from symbolic.large_time import data_theta_constants
+    lo, hi = data_theta_constants(alpha=a, S=1.0, r=0.01)
+    with mpmath.workdps(20):
+        s, z = mpmath.mpf(a) / (a + 1), mpmath.zeta(a + 1)
+        a_d, a_n = constants.A_D(alpha=a, S=1, r="0.01"), 1 / (2 * mpmath.mpf(a) * z)
+        values = [(a_d * mpmath.gammainc(s, mu / z) / mpmath.gamma(s) + a_n * mu**s) / max(mu**s, 1)
+                  for mu in (mpmath.mpf(10) ** e for e in np.linspace(-8, 8, 4001))]
+    assert min(values) >= lo * (1 - 1e-6) and abs(min(values) / lo - 1) < 1e-4
+    assert max(values) <= hi * (1 + 1e-6) and abs(max(values) / hi - 1) < 1e-4
