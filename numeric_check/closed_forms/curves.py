@@ -139,12 +139,19 @@ def _counts(name: str, values, *, minimum: int, maximum: int | None = None,
 
 # ----------------------------------------------------------------------------- power sums
 
+@lru_cache(maxsize=4)
+def _bernoulli(count: int) -> tuple[Fraction, ...]:
+    """Bernoulli numbers ``B_0 .. B_count`` (``B_1 = -1/2``), exactly, by their recurrence."""
+    bern = [Fraction(1)]
+    for m in range(1, count + 1):
+        bern.append(-sum(math.comb(m + 1, j) * bern[j] for j in range(m)) / (m + 1))
+    return tuple(bern)
+
+
 @lru_cache(maxsize=1)
 def _euler_maclaurin_coefficients() -> tuple[tuple[float, int], ...]:
-    """``(B_2m / (2m)!, 2m - 1)`` for m = 1 .. _EM_TERMS, Bernoulli numbers by recurrence."""
-    bern = [Fraction(1)]
-    for m in range(1, 2 * _EM_TERMS + 1):
-        bern.append(-sum(math.comb(m + 1, j) * bern[j] for j in range(m)) / (m + 1))
+    """``(B_2m / (2m)!, 2m - 1)`` for m = 1 .. _EM_TERMS."""
+    bern = _bernoulli(2 * _EM_TERMS)
     return tuple((float(bern[2 * m] / math.factorial(2 * m)), 2 * m - 1)
                  for m in range(1, _EM_TERMS + 1))
 
@@ -338,9 +345,7 @@ _GL_NODES = 20           # Gauss-Legendre nodes per panel of the band integral
 def _em_jet_coefficients() -> np.ndarray:
     """``B_2m / (2m)`` for m = 1 .. _EM_ORDER: the weight of ``f_(2m-1) k**(1-2m)`` when
     ``f(k0 (1 + tau)) = sum_n f_n tau**n`` (so that ``f^(n)(k0) = n! f_n k0**-n``)."""
-    bern = [Fraction(1)]
-    for m in range(1, 2 * _EM_ORDER + 1):
-        bern.append(-sum(math.comb(m + 1, j) * bern[j] for j in range(m)) / (m + 1))
+    bern = _bernoulli(2 * _EM_ORDER)
     return np.array([float(bern[2 * m] / (2 * m)) for m in range(1, _EM_ORDER + 1)])
 
 
