@@ -9,6 +9,7 @@ import pytest
 import sympy as sp
 
 from derivations.rigorous.corollary_4_compute_bound import weights
+from derivations.rigorous.corollary_5_compute_constant import lam_C
 from derivations.rigorous.lemma_6_zeta_partial_sums import harmonic_expansion, sigma
 from derivations.rigorous.proposition_4_large_d_loss import f_alpha
 from derivations.registry import get
@@ -32,6 +33,8 @@ def _replace(claim_id, statement):
     ("corollary-4", lambda s: s.subs(alpha + 2, alpha + 3)),                     # compute exponent -alpha/(alpha+3)
     ("theorem-3", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),                             # kappa with 1/10 for 1/20
     ("proposition-4", lambda s: s.subs(S, S / 10)),                               # bound 100x (1e4x) tighter
+    ("corollary-5", lambda s: s.subs(lam_C ** (alpha / (alpha + 1)), lam_C ** (-alpha / (alpha + 1)))),  # the slip after Cor. 5
+    ("corollary-5", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),
 ])
 def test_a_wrong_factor_is_caught(claim_id, wrong):
     bad = _replace(claim_id, wrong)
