@@ -247,5 +247,6 @@ def claim() -> Claim:
         formula=stmt[0].rhs.args[0],
         results=(("E_2_order", sp.Eq(sp.Symbol("order of E_2"), stmt[0].rhs.args[0])),
                  ("L_2", sp.Eq(sp.Symbol("main term of L_2"), ints["L_2"]))),
+        domain=(r < S,),
     )
 

@@ -22,7 +22,7 @@ def _bad(claim_id, statement):
     return bad
 
 
-@pytest.mark.parametrize("claim_id", ["lemma-4", "lemma-5", "eq-182", "proposition-6"])
+@pytest.mark.parametrize("claim_id", ["lemma-4", "lemma-5", "eq-182", "proposition-6", "theorem-2"])
 def test_claim_passes(claim_id):
     c = get(claim_id)
     assert c.check_symbolic(c.statement)
@@ -171,3 +171,42 @@ def test_proposition_6_r_condition_solved():
     r_max = math.exp(-2 / zeta)
     for rv, above in ((0.9 * r_max, True), (1.1 * r_max, False)):
         assert (math.log(1 / rv) / 2 > 1 / zeta) == above
+
+
+def _theorem2(time_exponent=None, t_power=2, d_power=sp.Rational(-1, 2)):
+    from derivations.rigorous.theorem_2_time_upper_bound import O, f_alpha
+    from symbolic.symbols import N, S, T, alpha, eta, r
+    st = get("theorem-2").statement
+    e = alpha / (alpha + 1) if time_exponent is None else time_exponent
+    return sp.Eq(st.lhs, O(S**2 * sp.log(S / r) ** e * (eta * S * T) ** (-e) + S**2 * D**d_power * f_alpha
+                          + S**4 * eta**2 * T**t_power / D))
+
+
+def test_theorem_2_rebuilt_statement_is_the_claims():
+    assert _theorem2() == get("theorem-2").statement
+
+
+@pytest.mark.parametrize("exponent", ["alpha/(alpha+2)", "1"])
+def test_theorem_2_wrong_time_exponent_is_caught(exponent):
+    from symbolic.symbols import alpha
+    bad_statement = _theorem2(time_exponent=sp.sympify(exponent, locals={"alpha": alpha}))
+    bad = dataclasses.replace(get("theorem-2"), statement=bad_statement)
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, _RNG()).passed
+
+
+@pytest.mark.parametrize("kwargs", [{"t_power": 3}, {"d_power": sp.Rational(-1, 4)}])
+def test_theorem_2_wrong_d_term_is_caught_symbolically(kwargs):
+    # with D = inf the D-terms vanish, so only the symbolic check (Proposition 3's exponents) can see them
+    bad = dataclasses.replace(get("theorem-2"), statement=_theorem2(**kwargs))
+    assert not bad.check_symbolic(bad.statement)
+
+
+def test_theorem_2_loss_against_theorem_4_constant():
+    # second way: at eta S T = 1e6, N = n_s = 1e7, the scaled loss is close to Theorem 4's A(inf) (mpmath quadrature)
+    from numeric_check.closed_forms.curves import time_curve
+    from symbolic import constants
+    a, rv = 0.6, 0.01
+    a_inf = float(constants.A_lambda("inf", alpha=a, S=1, r=rv))
+    scaled = float(time_curve([1e6], alpha=a, S=1.0, r=rv, eta=1.0, n_s=10**7)[0]) * 1e6 ** (a / (a + 1))
+    assert abs(scaled / a_inf - 1) < 1e-2
