@@ -11,8 +11,8 @@ larger L, or as a second route, a Gauss hypergeometric function).
 
 Examples
 --------
->>> strength_ode(3).rhs
-3*eta*p*R(t)**(4/3)*(S - R(t))
+>>> sp.simplify(strength_ode(3).rhs - 3 * eta * p * R(t) ** sp.Rational(4, 3) * (S - R(t)))
+0
 >>> sp.simplify(strength_closed_form(1) - S + (S - R0) * sp.exp(-eta * p * t))
 0
 """
@@ -27,9 +27,9 @@ from symbolic.symbols import D, R, R0, S, alpha, d_k, epsilon, eta, p, t
 
 __all__ = [
     "MAX_DEPTH", "depth", "factors", "skill_loss_empirical", "gradient_flow", "conserved_derivatives",
-    "strength_ode_from_flow", "strength_ode", "rate_exponent", "time_integrand", "factor_antiderivative",
+    "strength_ode_from_flow", "strength_ode", "time_integrand", "factor_antiderivative", "hypergeometric_antiderivative",
     "time_to_reach", "strength_closed_form", "emergence_time", "saturation_time", "dimensionless_times",
-    "emergence_asymptotic", "stage_like_condition", "y", "sigma_f",
+    "emergence_asymptotic", "stage_like_condition", "stage_like_bound", "y", "sigma_f",
 ]
 
 #: The largest depth the command accepts (the closed forms of ``integrate`` reach L = 6; beyond,
@@ -87,13 +87,6 @@ def strength_ode(L: int) -> sp.Eq:
     return sp.Eq(R(t).diff(t), strength_ode_from_flow(depth(L))[1])
 
 
-def rate_exponent(L: int) -> sp.Rational:
-    """The power of R in the rate of :func:`strength_ode`, read off the derived ODE (``2 - 2/L``)."""
-    rhs = strength_ode(L).rhs.subs(R(t), y)
-    return sp.Rational(sp.degree(sp.Poly(rhs.subs(y, sigma_f ** L).subs(S, 1), sigma_f), sigma_f) - L, L) \
-        if L > 0 else sp.Integer(0)
-
-
 def time_integrand(L: int, ode: sp.Eq | None = None) -> sp.Expr:
     """``dt/dsigma`` for ``R = S sigma^L``: ``(dR/dsigma) / (dR/dt)``, from the ODE (default the
     derived one). For the derived ODE it is ``S^(2/L-2) sigma^(1-L) / (eta p (1 - sigma^L))``."""
@@ -133,8 +126,6 @@ def hypergeometric_antiderivative(L: int) -> sp.Expr:
     b = sp.Rational(2 - L, L)
     return sigma_f ** (2 - L) / (2 - L) * sp.hyper([1, b], [b + 1], sigma_f ** L)
 
-
-__all__.append("hypergeometric_antiderivative")
 
 
 def time_to_reach(L: int, level=None, start=R0, freq=p) -> sp.Expr:
@@ -213,3 +204,15 @@ def stage_like_condition(L: int, k_: sp.Expr | None = None) -> sp.Rel:
     k_ = kk if k_ is None else k_
     Ie, Is = dimensionless_times(L)
     return sp.StrictLessThan(Is * k_ ** (alpha + 1), Ie * ((k_ + 1) ** (alpha + 1) - k_ ** (alpha + 1)))
+
+
+def stage_like_bound(L: int) -> sp.Expr:
+    """The k below which :func:`stage_like_condition` holds, solved by SymPy for the equality
+    (``1/((1 + I_s/I_e)^(1/(alpha+1)) - 1)``, with ``q = I_s/I_e``); the condition's right side over
+    its left decreases in k, so it holds exactly for k below this."""
+    from symbolic.symbols import k as kk
+
+    q = sp.Symbol("q", positive=True)
+    (root,) = sp.solve(sp.Eq((1 + 1 / kk) ** (alpha + 1) - 1, q), kk)
+    Ie, Is = dimensionless_times(L)
+    return root.subs(q, Is / Ie)

@@ -70,7 +70,9 @@ def level_at(L: int, u, rho):
         hi = 1 - (1 - hi) / 1000
         if 1 - hi < mpmath.mpf(10) ** (-mpmath.mp.dps + 2):
             return mpmath.mpf(1)
-    s = mpmath.findroot(lambda x: mpmath.re(G(x)) - g0 - u, (s0, hi), solver="anderson")
+    # G(x) - g0 carries the rounding of g0 (about 10^-dps |g0|): no tighter residual is asked for
+    tol = (mpmath.mpf(10) ** (4 - mpmath.mp.dps) * (1 + abs(g0))) ** 2
+    s = mpmath.findroot(lambda x: mpmath.re(G(x)) - g0 - u, (s0, hi), solver="anderson", tol=tol, verify=False)
     return s**L
 
 
@@ -80,15 +82,28 @@ def _prec(L, rho, dps):
     return dps + GUARD + lost
 
 
+def _mp(name: str, value):
+    """``value`` (> 0) as an mpf at the current precision: a float or string is read as the
+    decimal it prints as (``0.6`` is 6/10), as :mod:`symbolic.constants` reads it."""
+    positive(name, value)
+    return value if isinstance(value, mpmath.mpf) else mpmath.mpf(str(value))
+
+
 def _check(L, alpha, S, r, dps):
+    """Validated arguments (numbers still as given: convert them with :func:`_mp` inside the
+    working precision)."""
     from symbolic import depth as dp
 
     L = dp.depth(L)
     dps = integer("--dps", dps, minimum=5, maximum=200)
-    alpha, S, r = positive("--alpha", alpha), positive("--S", S), positive("--r", r)
-    if not r < S:
-        raise ArgumentError(f"--r must lie in (0, S) = (0, {S:g}), got {r!r}")
+    a, s_, r_ = positive("--alpha", alpha), positive("--S", S), positive("--r", r)
+    if not r_ < s_:
+        raise ArgumentError(f"--r must lie in (0, S) = (0, {s_:g}), got {r!r}")
     return L, alpha, S, r, dps
+
+
+def _rho(r, S) -> float:
+    return positive("--r", r) / positive("--S", S)
 
 
 def times(L: int, *, rho, epsilon, dps: int = 15) -> tuple:
@@ -137,8 +152,9 @@ def _integral(L, alpha, S, rho, lower):
 def time_integral(L: int, *, alpha, S, r, lower=0, dps: int = 15):
     """``int_lower^inf u^(-1/(alpha+1)) Phi_L(u) du`` (Eq. 238's integral with the depth-L curve)."""
     L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
-    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
-        alpha, S, r, lower = mpmath.mpf(alpha), mpmath.mpf(S), mpmath.mpf(r), mpmath.mpf(lower)
+    with mpmath.workdps(_prec(L, mpmath.mpf(_rho(r, S)), dps)):
+        alpha, S, r = _mp("--alpha", alpha), _mp("--S", S), _mp("--r", r)
+        lower = mpmath.mpf(0) if lower == 0 else _mp("lower", lower)
         value, error = _integral(L, alpha, S, r / S, lower)
         if not error <= abs(value) * mpmath.mpf(10) ** (-dps - 1) + mpmath.mpf(10) ** (-dps - 3):
             raise ArithmeticError(f"depth-{L} time integral: quadrature error {mpmath.nstr(error, 3)} at dps={dps}")
@@ -159,19 +175,20 @@ def A_lambda(L: int, lam, *, alpha, S, r, dps: int = 15):
     """Eq. 238 with ``Phi_L``: ``A(lambda) = lim (eta S^(2-2/L) T)^(alpha/(alpha+1)) L_inf`` for
     ``N / (eta S^(2-2/L) T)^(1/(alpha+1)) -> lambda`` (``lam`` may be ``"inf"``)."""
     L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
-    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
-        mu = mpmath.inf if str(lam).strip().lower() in ("inf", "+inf") else mpmath.mpf(positive("lambda", lam))
-        value = _A(L, mu, mpmath.mpf(alpha), mpmath.mpf(S), mpmath.mpf(r) / S)
+    with mpmath.workdps(_prec(L, mpmath.mpf(_rho(r, S)), dps)):
+        mu = mpmath.inf if str(lam).strip().lower() in ("inf", "+inf") else _mp("lambda", lam)
+        S_ = _mp("--S", S)
+        value = _A(L, mu, _mp("--alpha", alpha), S_, _mp("--r", r) / S_)
     return +value
 
 
 def A_T(L: int, *, alpha, S, r, eta, dps: int = 15):
     """Eq. 321 at depth L: ``A_T = A(inf) (eta S^(2-2/L))^(-alpha/(alpha+1))``."""
-    eta = positive("--eta", eta)
+    positive("--eta", eta)
     L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
-    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
-        a, S_ = mpmath.mpf(alpha), mpmath.mpf(S)
-        value = _A(L, mpmath.inf, a, S_, mpmath.mpf(r) / S_) * (eta * S_ ** (2 - mpmath.mpf(2) / L)) ** (-a / (a + 1))
+    with mpmath.workdps(_prec(L, mpmath.mpf(_rho(r, S)), dps)):
+        a, S_, eta = _mp("--alpha", alpha), _mp("--S", S), _mp("--eta", eta)
+        value = _A(L, mpmath.inf, a, S_, _mp("--r", r) / S_) * (eta * S_ ** (2 - mpmath.mpf(2) / L)) ** (-a / (a + 1))
     return +value
 
 
@@ -190,11 +207,11 @@ def compute_constant(L: int, *, alpha, S, r, eta, dps: int = 15) -> DepthCompute
     of ``A(mu) mu^(alpha/(alpha+2))`` has the sign of ``zeta mu^alpha (alpha/(alpha+2)) A(mu) - (S^2/2 - Phi_L(u0))``,
     ``u0 = mu^-(alpha+1)/zeta`` (Leibniz's rule on Eq. 238); its sign change is bracketed on a
     logarithmic grid and solved by the Anderson-Björck method."""
-    eta = positive("--eta", eta)
+    positive("--eta", eta)
     L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
-    with mpmath.workdps(_prec(L, mpmath.mpf(r) / S, dps)):
-        a, S_ = mpmath.mpf(alpha), mpmath.mpf(S)
-        rho = mpmath.mpf(r) / S_
+    with mpmath.workdps(_prec(L, mpmath.mpf(_rho(r, S)), dps)):
+        a, S_, eta = _mp("--alpha", alpha), _mp("--S", S), _mp("--eta", eta)
+        rho = _mp("--r", r) / S_
         zeta = mpmath.zeta(a + 1)
 
         def h(mu):
