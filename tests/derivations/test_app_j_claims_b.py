@@ -155,3 +155,12 @@ def test_corollary_6_constants_second_way(a):
                   for mu in (mpmath.mpf(10) ** e for e in np.linspace(-8, 8, 4001))]
     assert min(values) >= lo * (1 - 1e-6) and abs(min(values) / lo - 1) < 1e-4
     assert max(values) <= hi * (1 + 1e-6) and abs(max(values) / hi - 1) < 1e-4
+
+
+def test_proposition_9_bounds_on_a_grid_second_way():
+    # Eqs. 292-294 numerically: e^-y (1 - y^2/D) <= (1 - y/D)^D <= e^-y wherever D > 2y
+    for d in (3.0, 10.0, 1e3, 1e6):
+        y = np.linspace(0.0, d / 2, 2001)[1:-1]
+        exact = np.exp(d * np.log1p(-y / d))
+        assert np.all(exact <= np.exp(-y) * (1 + 1e-12))
+        assert np.all(exact >= np.exp(-y) * (1 - y**2 / d) * (1 - 1e-12))
