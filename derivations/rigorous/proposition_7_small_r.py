@@ -1,6 +1,8 @@
 """Proposition 7 (Eqs. 252-259): the time-law integral as r -> 0."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -8,26 +10,55 @@ import sympy as sp
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from symbolic.identities import same
 from symbolic import constants
-from symbolic.symbols import S, alpha, r
+from symbolic.symbols import Lambda_E4, S, alpha, r, u
 
 __all__ = ["claim"]
 
-_I = sp.Symbol(r"\int_\Lambda^\infty u^{-1/(\alpha+1)}\Phi_{S,r}(u)\,du")
+_L = sp.Symbol("L", positive=True)            # log M, M = S/r - 1 (Eq. 253)
+_v = sp.Symbol("v", positive=True)
+_t = sp.Symbol("t", positive=True)
+_PHI = S**2 / 2 / (1 + sp.exp(2 * u - _L)) ** 2                   # Eq. 239: (S/r - 1)^-1 e^(2u) = e^(2u - L)
+_I = sp.Symbol("I_{252}")        # the integral of Eq. 252, int_Lambda^oo u^(-1/(alpha+1)) Phi_{S,r}(u) du
 
 
-def _derived() -> sp.Expr:
-    """u = (log M) v: the integrand tends to v^(-1/(alpha+1)) on v < 1/2 (Eq. 255)."""
-    v = sp.Symbol("v", positive=True)
-    limit_integral = S**2 / 2 * sp.integrate(v ** (-1 / (alpha + 1)), (v, 0, sp.Rational(1, 2)), conds="none")
-    return sp.log((S - r) / r) ** (alpha / (alpha + 1)) * limit_integral
+def _integral_u() -> sp.Integral:
+    return sp.Integral(u ** (-1 / (alpha + 1)) * _PHI, (u, Lambda_E4, sp.oo))
+
+
+def _integrand_v() -> sp.Expr:
+    """Eq. 254: the integrand after ``u = L v`` (times ``du/dv``), powers of positive quantities combined."""
+    g = (u ** (-1 / (alpha + 1)) * _PHI).subs(u, _L * _v) * sp.diff(_L * _v, _v)
+    return sp.powsimp(sp.expand_power_base(g, force=True), force=True)
+
+
+@lru_cache(maxsize=1)
+def _pointwise_limits() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Eq. 255: the constant factor of the integrand, and SymPy's limits ``L -> oo`` of the rest at
+    ``v = 1/(2(1+t)) < 1/2`` (written back in ``v``) and at ``v = (1+t)/2 > 1/2``."""
+    factor, rest = _integrand_v().as_independent(_v, as_Add=False)
+    below = sp.limit(rest.subs(_v, 1 / (2 * (1 + _t))), _L, sp.oo)
+    above = sp.limit(rest.subs(_v, (1 + _t) / 2), _L, sp.oo)
+    return factor, sp.simplify(below.subs(_t, 1 / (2 * _v) - 1)), above
+
+
+def _derived(in_L: bool = False) -> sp.Expr:
+    """Dominated convergence (Eqs. 255-259): the factor times the integral of the limit over ``(0, 1/2)``
+    (in terms of ``L = log M``, known positive, when ``in_L``)."""
+    factor, below, above = _pointwise_limits()
+    if above != 0:
+        raise ArithmeticError("the integrand of Eq. 254 does not vanish beyond v = 1/2")
+    limit_integral = sp.integrate(below, (_v, 0, sp.Rational(1, 2)), conds="none")
+    return factor * limit_integral if in_L else (factor * limit_integral).subs(_L, sp.log((S - r) / r))
 
 
 def _statement() -> sp.Eq:
-    return sp.Eq(_I, _derived())
+    """The form printed in Prop. 7 (Eq. 259)."""
+    return sp.Eq(_I, sp.log((S - r) / r) ** (alpha / (alpha + 1)) * 2 ** (1 / (alpha + 1)) * S**2 * (alpha + 1) / (4 * alpha))
 
 
 def _check_symbolic(statement: sp.Eq) -> bool:
-    return bool(same(_derived(), statement.rhs))
+    # compare in L = log((S-r)/r) > 0 (SymPy cannot tell the logarithm is positive)
+    return bool(same(_derived(in_L=True), statement.rhs.subs(sp.log((S - r) / r), _L)))
 
 
 def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
@@ -64,12 +95,18 @@ def claim() -> Claim:
         logarithmic convergence.
     """
     stmt = _statement()
-    M = sp.Symbol("M", positive=True)
+    factor, below, above = _pointwise_limits()
     steps = (
-        Step(M, S / r - 1, r"Eq.~253; substitute $u=(\log M)v$."),
-        Step(_I, sp.Symbol(r"(\log M)^{\frac{\alpha}{\alpha+1}}\frac{S^2}{2}\int_{\Lambda/\log M}^\infty\frac{v^{-1/(\alpha+1)}dv}{(1+M^{2v-1})^2}"),
-             r"Eq.~254."),
-        Step(_I, stmt.rhs, r"Eqs.~255--259: dominated convergence, the integrand tends to $v^{-1/(\alpha+1)}\mathbb{1}_{v\le1/2}$."),
+        Step(_L, sp.log(S / r - 1), r"Eq.~253: $M=S/r-1$, $L=\log M$; substitute $u=Lv$ in "
+             r"$I_{252}=\int_\Lambda^\infty u^{-1/(\alpha+1)}\Phi_{S,r}(u)\,du$."),
+        Step(_integral_u(), sp.Integral(_integrand_v(), (_v, Lambda_E4 / _L, sp.oo)),
+             r"Eq.~254 (SymPy: the integrand at $u=Lv$ times $du/dv$, powers combined)."),
+        Step(sp.Tuple(sp.Symbol("g_-"), sp.Symbol("g_+")), sp.Tuple(factor * below, factor * above),
+             r"Eq.~255: the integrand's limits $g_\mp$ for $v<\tfrac12$ and $v>\tfrac12$: SymPy's limits $L\to\infty$ of the "
+             r"integrand over its constant factor at $v=1/(2(1+t))$ and $v=(1+t)/2$, $t>0$."),
+        Step(_I, _derived(), r"Eqs.~256--259: dominated convergence (bound $v^{-1/(\alpha+1)}$ for $v\le\tfrac12$, "
+             r"$v^{-1/(\alpha+1)}e^{-2(2v-1)}$ beyond), SymPy's integral over $(0,\tfrac12)$, $L=\log((S-r)/r)$.", relation=r"\simeq"),
+        Step(_I, stmt.rhs, r"The form of Prop.~7.", relation=r"\simeq"),
     )
     rels = []
     for a in ("0.3", "0.9"):
@@ -86,9 +123,9 @@ def claim() -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
-        symbolic_check=(r"the statement's right side equals $(\log((S-r)/r))^{\alpha/(\alpha+1)}$ times SymPy's "
-                        r"integral of $S^2/2\, v^{-1/(\alpha+1)}$ over $(0, 1/2)$, the dominated-convergence limit of "
-                        r"the integral after $u = (\log M)\, v$ (Eq.~255)"),
+        symbolic_check=(r"the statement's right side (the form printed in Prop.~7) equals the derivation: after $u = (\log M)\, v$ "
+                        r"the integrand's constant factor $S^2/2\, (\log M)^{\alpha/(\alpha+1)}$ times SymPy's integral over $(0, 1/2)$ "
+                        r"of its pointwise limit $v^{-1/(\alpha+1)}$ (SymPy limits $M \to \infty$ on both sides of $v = 1/2$, Eq.~255)"),
         assumptions=r"Fixed $\Lambda>0$ (here $\Lambda\to0$, the case of $A(\infty)$), $r\to0$.",
         summary=r"$A(\infty)\simeq\frac{S^2}{2\alpha}\zeta(\alpha+1)^{-1/(\alpha+1)}(\tfrac12\log\tfrac{S-r}{r})^{\alpha/(\alpha+1)}$.",
         notes=(note,),

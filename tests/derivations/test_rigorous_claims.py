@@ -35,6 +35,9 @@ def _replace(claim_id, statement):
     ("proposition-4", lambda s: s.subs(S, S / 10)),                               # bound 100x (1e4x) tighter
     ("corollary-5", lambda s: s.subs(lam_C ** (alpha / (alpha + 1)), lam_C ** (-alpha / (alpha + 1)))),  # the slip after Cor. 5
     ("corollary-5", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),
+    ("proposition-7", lambda s: sp.Eq(s.lhs, s.rhs * 2 ** (alpha / (alpha + 1)))),   # 2^-alpha/(alpha+1) dropped
+    ("proposition-8", lambda s: s.subs(T, 2 * T)),                                   # e^(-8 eta S T/D): too fast
+    ("proposition-5", lambda s: sp.Eq(s.lhs, s.rhs.subs(alpha, 2 * alpha))),         # wrong tail exponent
 ])
 def test_a_wrong_factor_is_caught(claim_id, wrong):
     bad = _replace(claim_id, wrong)
