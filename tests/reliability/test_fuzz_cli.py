@@ -315,6 +315,9 @@ def _nn_invalid():
         "--seeds": st.sampled_from(["-1", "a", "", "1-", "-", "0--1", "x-y", "1.5", "-3,2", ",", "1,a"]),
         "--steps": ints, "--width": ints, "--batch": ints,
         "--lr": st.sampled_from(["-inf", "inf", "nan", "0", "-1e3", "abc", "", "-0"]),
+        "--scheduler": st.one_of(st.sampled_from(["", "tcp://", "tcp://h", "tcp://h:0", "tcp://h:65536",
+                                                  "http://h:8786", "h:8786", "tcp://h:8786/x", "tcp://:8786"]),
+                                 st.text(max_size=12).filter(lambda t: not t.startswith("tcp://"))),
     }
     return st.sampled_from(sorted(table)).flatmap(lambda option: table[option].map(lambda v: [option, v]))
 
