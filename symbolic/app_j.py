@@ -117,9 +117,14 @@ def _evaluator(expr: sp.Expr):
     symbols = sorted(expr.free_symbols, key=str)
     f = sp.lambdify(symbols, expr, modules="mpmath")
 
+    seen: dict[tuple, float] = {}
+
     def value(values: dict) -> float:
-        with mpmath.workdps(30):
-            return float(f(*(mpmath.mpf(values[s_]) for s_ in symbols)))
+        key = tuple(values[s_] for s_ in symbols)
+        if key not in seen:                     # the same parameters recur (zeta(alpha + 1) in every sum)
+            with mpmath.workdps(30):
+                seen[key] = float(f(*(mpmath.mpf(v) for v in key)))
+        return seen[key]
     return value
 
 
