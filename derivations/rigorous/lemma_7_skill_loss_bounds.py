@@ -13,7 +13,7 @@ __all__ = ["claim", "z", "F_z"]
 
 z = sp.Symbol("z", real=True)
 F_z = S**2 / 2 / (1 + sp.exp(2 * eta * S * T * z) / (S / r - 1)) ** 2      # Eq. 140/175
-_MAX = sp.Symbol(r"\max_z|F'(z)|")
+_MAX = sp.Symbol(r"|F'|_{\mathrm{peak}}")          # max_z |F'(z)|
 
 
 def _derived():
@@ -27,7 +27,7 @@ def _derived():
 
 
 def _statement() -> sp.Eq:
-    return sp.Eq(_MAX, sp.factor(_derived()[1]))
+    return sp.Eq(_MAX, 8 * eta * S**3 * T / 27)          # the value given after Eq. 181
 
 
 def _check_symbolic(statement: sp.Eq) -> bool:
@@ -74,7 +74,8 @@ def claim() -> Claim:
     steps = (
         Step(sp.Symbol("F'(z)"), sp.factor(sp.simplify(sp.diff(F_z, z))), r"Eq.~179 (SymPy)."),
         Step(sp.Symbol(r"e^{2\eta STz^*}"), roots[0], r"Eq.~181: the unique positive root of $F''=0$."),
-        Step(_MAX, stmt.rhs, r"$-F'$ at the inflection point, independent of $r$."),
+        Step(_MAX, sp.factor(_derived()[1]), r"$|F'|_{\mathrm{peak}}=\max_z|F'(z)|$: SymPy's $-F'$ at the inflection point, "
+             r"independent of $r$."),
     )
     return Claim(
         id="lemma-7",
@@ -83,7 +84,8 @@ def claim() -> Claim:
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,
         symbolic_check=(r"SymPy's $F'' = 0$, written in $w = e^{2 \eta S T z}$, has the unique positive root "
-                        r"$w = (S/r - 1)/2$ (Eq.~181), and $-F'$ there, factored, equals the statement"),
+                        r"$w = (S/r - 1)/2$ (Eq.~181), and $-F'$ there, factored, equals the statement's "
+                        r"$8 \eta S^3 T/27$ (the value the paper gives)"),
         assumptions=r"$0<r<S$, $\eta,S,T>0$.",
         summary=r"$0\le F\le\frac{(S-r)^2}{2}\min(1,\frac{S^2}{r^2}e^{-4\eta STz})$; $F(z)\ge\frac{(S-r)^2}{2}-\frac{8\eta S^3T}{27}z$ for $z\ge0$.",
     )

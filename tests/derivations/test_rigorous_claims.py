@@ -38,6 +38,8 @@ def _replace(claim_id, statement):
     ("proposition-7", lambda s: sp.Eq(s.lhs, s.rhs * 2 ** (alpha / (alpha + 1)))),   # 2^-alpha/(alpha+1) dropped
     ("proposition-8", lambda s: s.subs(T, 2 * T)),                                   # e^(-8 eta S T/D): too fast
     ("proposition-5", lambda s: sp.Eq(s.lhs, s.rhs.subs(alpha, 2 * alpha))),         # wrong tail exponent
+    ("proposition-3", lambda s: s.subs(S, S / 10)),                                  # bound 100x (1e4x) tighter
+    ("lemma-7", lambda s: sp.Eq(s.lhs, 2 * s.rhs)),                                  # 16/27 for 8/27
 ])
 def test_a_wrong_factor_is_caught(claim_id, wrong):
     bad = _replace(claim_id, wrong)
