@@ -1,0 +1,193 @@
+"""The variant (depth L, other skill frequencies): its claims pass both checks at L = 3, 4, a
+wrong formula fails them, L = 1, 2 reproduce the paper, and the command answers as documented."""
+import dataclasses
+import json
+import subprocess
+import sys
+import time
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations.cli import main
+from derivations.variants import (depth_asymptotic, depth_ode, depth_solution, depth_time_law, depth_times, summary,
+                                  variant)
+from symbolic import constants as pc
+from symbolic import multilinear as ml
+from symbolic.symbols import R0, S, eta, p, t
+
+MODULES = {"ode": depth_ode, "solution": depth_solution, "times": depth_times, "asymptotic": depth_asymptotic,
+           "time-law": depth_time_law}
+
+
+@pytest.mark.parametrize("L", [3, 4])
+@pytest.mark.parametrize("name", list(MODULES))
+def test_variant_claims_pass_both_checks(name, L):
+    c = MODULES[name].claim(L)
+    assert c.check_symbolic(c.statement)
+    ag = c.check_numeric(c.statement, np.random.default_rng(0))
+    assert ag.passed, (ag.error, ag.tolerance, ag.reason)
+
+
+def _replace(c, rhs):
+    return dataclasses.replace(c, statement=sp.Eq(c.statement.lhs, rhs, evaluate=False))
+
+
+@pytest.mark.parametrize("L", [3, 4])
+def test_a_wrong_L_factor_in_the_ode_fails_both_checks(L):
+    c = depth_ode.claim(L)
+    bad = _replace(c, c.statement.rhs * sp.Rational(L + 1, L))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, np.random.default_rng(0)).passed
+
+
+def test_a_wrong_power_of_R_in_the_ode_fails_both_checks():
+    c = depth_ode.claim(3)
+    bad = _replace(c, c.statement.rhs.subs(sp.Rational(4, 3), sp.Rational(5, 3)))
+    assert bad.statement.rhs != c.statement.rhs
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, np.random.default_rng(0)).passed
+
+
+@pytest.mark.parametrize("L", [3, 4])
+def test_a_wrong_exponent_of_r_fails_both_checks(L):
+    c = depth_asymptotic.claim(L)
+    bad = _replace(c, c.statement.rhs * R0 ** sp.Rational(-1, 2 * L))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, np.random.default_rng(0)).passed
+    bad2 = _replace(c, 2 * c.statement.rhs)                        # a wrong coefficient
+    assert not bad2.check_symbolic(bad2.statement)
+    assert not bad2.check_numeric(bad2.statement, np.random.default_rng(0)).passed
+
+
+def test_wrong_times_and_a_wrong_solution_fail():
+    c = depth_times.claim(3)
+    te, ts = c.statement.rhs
+    bad = dataclasses.replace(c, statement=sp.Eq(c.statement.lhs, sp.Tuple(te * sp.Rational(4, 3), ts)))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, np.random.default_rng(0)).passed
+    c = depth_solution.claim(3)
+    bad = _replace(c, c.statement.rhs * sp.Rational(3, 4))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, np.random.default_rng(0)).passed
+
+
+def test_a_wrong_time_unit_in_the_time_law_fails():
+    c = depth_time_law.claim(3)
+    bad = _replace(c, c.statement.rhs.subs(S ** sp.Rational(4, 3), S))
+    assert not bad.check_symbolic(bad.statement)
+    assert not bad.check_numeric(bad.statement, np.random.default_rng(0)).passed
+
+
+@pytest.mark.parametrize("L", [1, 2])
+def test_L1_and_L2_reproduce_the_paper(L):
+    c = depth_solution.claim(L)
+    assert c.check_symbolic(c.statement)             # includes R(t) = Eq. 125 (L=1) / Eq. 35 (L=2)
+    c = depth_ode.claim(L)
+    assert c.check_symbolic(c.statement)             # equals Eq. 34 / the linear flow
+    if L == 2:
+        te, ts = depth_times.claim(2).statement.rhs
+        pe, pt = ml.paper_times()
+        assert ml.same_log_expression(te, pe) and ml.same_log_expression(ts, pt)
+        law = depth_time_law.claim(2).statement.rhs
+        value = law.subs({sp.Symbol("alpha", positive=True): sp.Rational(3, 5), eta: 1, S: 1})
+        assert value.free_symbols == {depth_time_law.J_L}
+
+
+def test_json_summary_at_L2_is_the_papers_numbers():
+    out = summary(variant(depth=2, alpha=0.6, S=1, r=0.01, eta=1))
+    assert abs(out["A_T"] - float(pc.A_T(alpha="0.6", S=1, r="0.01", eta=1))) < 1e-12
+    cc = pc.compute_constant(alpha="0.6", S=1, r="0.01", eta=1)
+    assert abs(out["A_C"] - float(cc.A_C)) < 1e-12 and abs(out["lambda_star"] - float(cc.lambda_star)) < 1e-9
+    te, ts = ml.paper_times()
+    f = sp.lambdify((R0, sp.Symbol("epsilon", positive=True), eta, p, S), te)
+    p1 = 1 / float(mpmath.zeta(1.6))
+    assert abs(out["tau_emerge"][0] / f(0.01, 0.05, 1.0, p1, 1.0) - 1) < 1e-12
+    assert out["exponents"] == pytest.approx({"T": -0.375, "D": -0.375, "N": -0.6, "C": -0.6 / 2.6})
+
+
+def test_cli_json_at_depth_3_answers_in_under_10_seconds(capsys):
+    start = time.perf_counter()
+    assert main(["variant", "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1", "--json"]) == 0
+    elapsed = time.perf_counter() - start
+    out = json.loads(capsys.readouterr().out)
+    assert elapsed < 10, elapsed
+    assert {"depth", "exponents", "A_T", "A_C", "lambda_star", "tau_emerge", "tau_saturate"} <= set(out)
+    assert out["depth"] == 3 and len(out["tau_emerge"]) == 5 and set(out["exponents"]) == {"T", "D", "N", "C"}
+    # tau_e, tau_s are proportional to 1/P_s(k), i.e. to k^(alpha+1)
+    assert np.allclose(np.array(out["tau_emerge"]) / out["tau_emerge"][0], np.arange(1, 6) ** 1.6, rtol=1e-12)
+    assert out["emergence_asymptotic"]["power_of_1_over_r"] == pytest.approx(1 / 3)
+
+
+def test_cli_other_frequency_laws(capsys, tmp_path):
+    assert main(["variant", "--depth", "2", "--frequencies", "cutoff", "--kc", "10", "--alpha", "0.6", "--S", "1",
+                 "--r", "0.01", "--eta", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["A_T"] is None and out["exponents"]["T"] is None and len(out["tau_emerge"]) == 5
+    table = tmp_path / "f.csv"
+    table.write_text("k,count\n1,60\n2,30\n3,10\n")
+    assert main(["variant", "--depth", "4", "--frequencies", str(table), "--alpha", "0.6", "--S", "1", "--r", "0.01",
+                 "--eta", "1", "--skills", "4", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["P_s"] == pytest.approx([0.6, 0.3, 0.1, 0.0]) and out["tau_emerge"][3] is None
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--depth", "0"], "--depth"), (["--depth", "2.5"], "--depth"), (["--depth", "x"], "--depth"),
+    (["--r", "2"], "--r"), (["--epsilon", "0.7"], "--epsilon"), (["--eta", "-1"], "--eta"),
+    (["--skills", "0"], "--skills"), (["--dps", "3"], "--dps"), (["--frequencies", "cutoff"], "--kc"),
+    (["--pdf"], "--pdf"), (["--frequencies", "nope.csv"], "cannot read"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, match, capsys):
+    base = {"--depth": "3", "--alpha": "0.6", "--S": "1", "--r": "0.01", "--eta": "1"}
+    given = dict(zip(args[::2], args[1::2])) if len(args) % 2 == 0 else {}
+    argv = ["variant"] + [x for kv in (base | given).items() for x in kv] + ([args[0]] if len(args) == 1 else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert match in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("text", ["", "1,-1\n", "1,0\n2,0\n"])
+def test_bad_tables_exit_2(tmp_path, capsys, text):
+    table = tmp_path / "t.csv"
+    table.write_text(text)
+    assert main(["variant", "--depth", "2", "--frequencies", str(table), "--alpha", "0.6", "--S", "1", "--r", "0.01",
+                 "--eta", "1"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_argparse_errors_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "derivations.cli", "variant", "--depth", "3"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "required" in proc.stderr
+
+
+def test_export_python_runs(capsys):
+    assert main(["variant", "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1",
+                 "--export", "python"]) == 0
+    code = capsys.readouterr().out
+    namespace = {}
+    exec(compile(code.replace("# generated", "\n# generated"), "<export>", "exec"), namespace)  # our own output
+    assert namespace["variant_L3_ode_rate"](1.0, 1.0, 0.5, 0.125) == pytest.approx(3 * 0.5 * 0.125 ** (4 / 3) * 0.875)
+    with pytest.raises(ValueError):
+        namespace["variant_L3_ode_rate"](1.0, 1.0, 0.5, 2.0)
+
+
+@pytest.mark.slow
+def test_cli_check_at_depth_4_passes(capsys):
+    assert main(["variant", "--depth", "4", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1", "--check",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["passed"] is True and len(out["checks"]) == 5
+
+
+@pytest.mark.slow
+def test_cli_latex_writes_the_document(tmp_path, capsys):
+    tex = tmp_path / "v.tex"
+    assert main(["variant", "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1",
+                 "--latex", str(tex)]) == 0
+    text = tex.read_text()
+    assert "What changes with depth" in text and "5 of 5 claims passed" in text
+    assert (tmp_path / "figures" / "variant" / "variant_depth_3.pdf").exists()
