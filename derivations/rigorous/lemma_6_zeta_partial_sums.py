@@ -19,7 +19,7 @@ __all__ = ["claim", "sigma", "harmonic_expansion"]
 _x = sp.Symbol("x", positive=True)
 _delta = sp.Symbol("delta", positive=True)
 _ORDER = (N, sp.oo)
-_PARTIAL = sp.Symbol(r"\sum_{k=1}^{N}k^{-\sigma}")
+_PARTIAL = sp.Symbol(r"\sum_{k=1}^{N}k^{-\sigma}")     # the statement's left side (an Eq cannot hold a Sum beside an O-term)
 
 
 def _integral(f: sp.Expr) -> sp.Expr:
@@ -38,15 +38,19 @@ def harmonic_expansion() -> sp.Expr:
     return integral + sp.limit(sp.harmonic(N) - integral, N, sp.oo)
 
 
-def _derived() -> sp.Expr:
-    """Euler-Maclaurin: integral (N-part), constant lim_{N->oo}(sum - integral) for sigma > 1 (written
-    with sigma = 1 + delta so the limit exists), remainder of the order of the boundary term f(N)/2."""
-    f = _x ** (-sigma)
-    integral = _integral(f)
+def _constant() -> sp.Expr:
+    """``lim_{N->oo}(sum - integral)`` for sigma > 1 (written with sigma = 1 + delta so the limit exists)."""
     full_sum = sp.Sum(k ** (-sigma), (k, 1, sp.oo)).doit()
     full_sum = full_sum.args[0][0] if isinstance(full_sum, sp.Piecewise) else full_sum   # zeta(sigma), sigma > 1
-    tail_limit = sp.limit(integral.subs(sigma, 1 + _delta), N, sp.oo).subs(_delta, sigma - 1)
-    return integral + (full_sum - tail_limit) + sp.O(f.subs(_x, N) / 2, _ORDER)
+    tail_limit = sp.limit(_integral(_x ** (-sigma)).subs(sigma, 1 + _delta), N, sp.oo).subs(_delta, sigma - 1)
+    return full_sum - tail_limit
+
+
+def _derived() -> sp.Expr:
+    """Euler-Maclaurin: integral (N-part), the constant of :func:`_constant`, remainder of the order of
+    the boundary term f(N)/2."""
+    f = _x ** (-sigma)
+    return _integral(f) + _constant() + sp.O(f.subs(_x, N) / 2, _ORDER)
 
 
 def _statement() -> sp.Eq:
@@ -114,13 +118,14 @@ def claim() -> Claim:
     stmt = _statement()
     steps = (
         Step(sp.Sum(k ** (-sigma), (k, 1, N)),
-             sp.Integral(f, (_x, 1, N)) + (1 + N ** (-sigma)) / 2 + sp.Symbol(r"\int_1^N(\{x\}-\tfrac12)f'(x)\,dx"),
+             sp.Integral(f, (_x, 1, N)) + (1 + N ** (-sigma)) / 2
+             + sp.Integral((_x - sp.floor(_x) - sp.Rational(1, 2)) * sp.diff(f, _x), (_x, 1, N)),
              r"Euler--Maclaurin to first order with $f(x)=x^{-\sigma}$."),
         Step(sp.Integral(f, (_x, 1, N)), _integral(f), r"SymPy integration ($\sigma\ne1$)."),
-        Step(sp.Symbol(r"\lim_{N\to\infty}\Big(\sum_{k\le N}k^{-\sigma}-\int_1^Nx^{-\sigma}dx\Big)"), sp.zeta(sigma) + 1 / (1 - sigma),
+        Step(sp.Limit(sp.Sum(k ** (-sigma), (k, 1, N)) - sp.Integral(f, (_x, 1, N)), N, sp.oo), _constant(),
              r"For $\sigma>1$ the full sum is $\zeta(\sigma)$ and the integral tends to $1/(\sigma-1)$; both sides are analytic "
              r"in $\sigma>0$, $\sigma\ne1$ (the remainder integral converges there), so the constant continues to $\sigma\in[\tfrac12,1)$."),
-        Step(_PARTIAL, stmt.rhs, r"The tail of the remainder integral and the boundary term are $O(f(N))=O(N^{-\sigma})$; "
+        Step(sp.Sum(k ** (-sigma), (k, 1, N)), stmt.rhs, r"The tail of the remainder integral and the boundary term are $O(f(N))=O(N^{-\sigma})$; "
              r"the coefficient of $N^{-\sigma}$ is $\tfrac12$."),
         Step(sp.Sum(1 / k, (k, 1, N)), harmonic_expansion() + sp.O(1 / N, _ORDER),
              r"Harmonic case (Eq.~150): the integral is $\log N$ and SymPy's $\lim_{N\to\infty}(H_N-\log N)=\gamma$."),
