@@ -15,14 +15,14 @@ import sympy as sp
 from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.closed_forms.loss_sums import time_loss
 from symbolic.bounds import theta_constants
-from symbolic.identities import same
+from symbolic.identities import ZETA, same
 from symbolic.scaling import parameter_exponent, time_exponent
-from symbolic.symbols import N, T, alpha
+from symbolic.symbols import A_of_lambda, N, S, T, alpha
 
 __all__ = ["claim", "Theta"]
 
 Theta = sp.Function("Theta")
-_EL = sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]")
+_EL = sp.Symbol(r"\bar{\mathcal{L}}")          # E_D[L], the loss averaged over training sets
 _S, _R = 1.0, 0.01          # eta = S = 1, so eta S T = T
 _N_MIN = 30                 # smallest N of the grid
 
@@ -86,15 +86,22 @@ def claim() -> Claim:
     Claim
         The two-regime summary of Theorems 1-3, with explicit constants from Theorem 4, and its checks.
     """
+    lam_ = sp.Symbol("lambda", positive=True)
+    tail = S**2 / (2 * alpha * ZETA) * lam_ ** (-alpha)               # Theorem 4's lambda^-alpha term (Eq. 238)
+    c_low, c_high = sp.symbols("c_- c_+", positive=True)
     steps = (
-        Step(sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]"), sp.Symbol(r"\Theta(N^{-\alpha})"),
-             r"Theorem~1 when $N^{\alpha+1}=o(T)$ (the exponent is SymPy's from App.~E.3)."),
-        Step(sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]"), sp.Symbol(r"\Theta(T^{-\alpha/(\alpha+1)})"),
+        Step(_EL, Theta(N ** parameter_exponent().exponent),
+             r"$\bar{\mathcal{L}}=\mathbb{E}_D[\mathcal{L}]$: Theorem~1 when $N^{\alpha+1}=o(T)$ (the exponent is SymPy's from App.~E.3)."),
+        Step(_EL, Theta(T ** time_exponent().exponent),
              r"Theorems~2--3 when $T=O(N^{\alpha+1})$ (the exponent is SymPy's from App.~E.1)."),
         Step(T, _crossover(), r"The two laws cross where $N^{-\alpha}=T^{-\alpha/(\alpha+1)}$ (SymPy solve)."),
-        Step("", r"\frac{A(\lambda)}{\max(\lambda^{-\alpha},1)}\in\big[\min(A(\infty),A_N),\,A(\infty)+A_N\big]",
-             r"Explicit constants from Theorem~4 with $N=\lambda(\eta ST)^{1/(\alpha+1)}$: $A(\lambda)$ decreases from "
-             r"$A_N\lambda^{-\alpha}+\dots$ to $A(\infty)$, and its integral part is at most $A(\infty)$."),
+        Step(sp.Limit(tail / sp.Max(lam_ ** (-alpha), 1), lam_, 0), sp.limit(tail * lam_**alpha, lam_, 0),
+             r"Theorem~4 with $N=\lambda(\eta ST)^{1/(\alpha+1)}$: as $\lambda\to0$ the tail term of $A(\lambda)$ over "
+             r"$\max(\lambda^{-\alpha},1)$ tends to Theorem~1's $A_N$ (SymPy limit; $\max=\lambda^{-\alpha}$ there)."),
+        Step(sp.Tuple(c_low, c_high), sp.Tuple(sp.Min(A_of_lambda(sp.oo), sp.limit(tail * lam_**alpha, lam_, 0)),
+                                               A_of_lambda(sp.oo) + sp.limit(tail * lam_**alpha, lam_, 0)),
+             r"The constants of the $\Theta$: $A(\lambda)/\max(\lambda^{-\alpha},1)\in[c_-,c_+]$, since $A(\lambda)$ decreases "
+             r"to $A(\infty)$ and its integral part is at most $A(\infty)$."),
     )
     note = PaperNote(r"Theorems 1-2 assume $0 < r < \sqrt{S}$",
                      r"The condition is dimensionally inconsistent ($r$ has the units of $S$). The proof (Eq.~210) only needs "
@@ -111,7 +118,7 @@ def claim() -> Claim:
                         r"$N^{-\alpha} = T^{-\alpha/(\alpha+1)}$ is $T = N^{\alpha+1}$"),
         formula=_derived(),
         assumptions=r"$D\gg NT^2,T^3$, $n_s\gg N^{1+\epsilon}$, $r=\min_k\mathcal{R}_k(0)>0$; $N,T\to\infty$.",
-        summary=r"$\mathbb{E}_D[\mathcal{L}]=\Theta_{\eta,S,r}(\max(N^{-\alpha},T^{-\alpha/(\alpha+1)}))$: the parameter law "
+        summary=r"$\bar{\mathcal{L}}=\mathbb{E}_D[\mathcal{L}]=\Theta_{\eta,S,r}(\max(N^{-\alpha},T^{-\alpha/(\alpha+1)}))$: the parameter law "
                 r"if $N^{\alpha+1}=O(T)$, the time law if $T=O(N^{\alpha+1})$.",
         notes=(note,),
     )
