@@ -5,8 +5,9 @@ A :class:`~derivations.claim.Step` is typed when
 * its right side, or a non-empty left side, is a ``str`` (LaTeX text, not a SymPy object); or
 * its right side contains a ``sp.Symbol`` whose name is a formula rather than a name: it holds
   a LaTeX command that stands for an operation (:data:`FORMULA_COMMANDS`: ``\frac``, ``\sum``,
-  ``\int``, ``\min``, ``\mathbb{E}``, ...) or a relation or operator sign
-  (:data:`FORMULA_SIGNS`: ``=``, ``<``, ``+``, ...); or
+  ``\int``, ``\min``, ``\mathbb{E}``, ...) or a relation or operator sign between two operands
+  (:data:`FORMULA_SIGNS`: ``a + b``, ``x < 1``; not a sign alone or in a sub- or superscript,
+  such as ``E_{1}^{+}`` or ``\tau_{k+1}``); or
 * its left side is a compound expression (not a lone symbol) that contains such a symbol.
 
 A lone symbol on the left is the *name* of what the right side computes
@@ -26,6 +27,8 @@ Examples
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 __all__ = ["FORMULA_COMMANDS", "FORMULA_SIGNS", "typed_reason", "is_typed", "typed_steps"]
@@ -35,12 +38,21 @@ FORMULA_COMMANDS = (r"\frac", r"\tfrac", r"\dfrac", r"\sum", r"\int", r"\prod", 
                     r"\inf", r"\sup", r"\lim", r"\mathbb{E}", r"\log", r"\ln", r"\exp", r"\sqrt",
                     r"\left", r"\right", r"\big", r"\Big", r"\partial", r"\Theta", r"\Gamma",
                     r"\zeta", r"\le", r"\ge", r"\in", r"\cdot", r"\times", r"\quad")
-#: Relation and operator signs: a symbol name holding one of them is an equation or a sum.
-FORMULA_SIGNS = ("=", "<", ">", "+", " - ")
+#: Relation and operator signs: a symbol name holding one of them between two operands is an
+#: equation or a sum (a name that is the sign alone, such as a ``+`` label, is not).
+FORMULA_SIGNS = ("=", "<", ">", "+", "-")
+_BETWEEN = re.compile(r"[^\s{(_^]\s*(?:" + "|".join(re.escape(c) for c in FORMULA_SIGNS) + r")\s*[^\s})]")
 
 
 def _is_formula_name(name: str) -> bool:
-    return any(c in name for c in FORMULA_COMMANDS) or any(c in name for c in FORMULA_SIGNS)
+    if any(c in name for c in FORMULA_COMMANDS):
+        return True
+    bare = name
+    while True:        # drop sub- and superscript groups, innermost first: an index k+1 is part of a name
+        stripped = re.sub(r"[_^]\{[^{}]*\}", "", bare)
+        if stripped == bare:
+            return bool(_BETWEEN.search(bare))
+        bare = stripped
 
 
 def _formula_symbol(expr) -> str:

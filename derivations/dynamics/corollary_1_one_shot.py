@@ -77,9 +77,9 @@ def claim() -> Claim:
         steps=(
             Step(R_inf, _limit_seen(), r"For $d_k \ge 1$, the limit $T\to\infty$ of Lemma 1's solution with "
                  r"$p = d_k/D > 0$:"),
-            Step(r"\mathcal{R}_k(T)\big|_{d_k = 0}", _unseen(), r"For $d_k = 0$ the exponent vanishes and the strength "
+            Step(sp.Symbol(r"\mathcal{R}_k(T)\big|_{d_k = 0}"), _unseen(), r"For $d_k = 0$ the exponent vanishes and the strength "
                  "stays at its initial value:"),
-            Step(r"\mathcal{L}_k(\infty)", sp.Piecewise((sp.limit(ml.skill_loss(freq=_SEEN / D), t, sp.oo), d_k > 0),
+            Step(sp.Symbol(r"\mathcal{L}_k(\infty)"), sp.Piecewise((sp.limit(ml.skill_loss(freq=_SEEN / D), t, sp.oo), d_k > 0),
                                                          ((S - R0) ** 2 / 2, True)),
                  r"and the skill loss $\frac12(S-\mathcal{R}_k)^2$ (Eq. 37; $\approx S^2/2$ for small $\mathcal{R}_k(0)$):"),
         ),

@@ -72,9 +72,9 @@ def claim() -> Claim:
         id="corollary-2",
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{L}_k(\infty)\big|_{k \le N}", sp.limit(ml.skill_loss(), t, sp.oo),
+            Step(sp.Symbol(r"\mathcal{L}_k(\infty)\big|_{k \le N}"), sp.limit(ml.skill_loss(), t, sp.oo),
                  r"A modelled skill has $p = P_s(k) > 0$ as $D\to\infty$; the limit of Lemma 1's loss:"),
-            Step(r"\mathcal{L}_k\big|_{k > N}", _missing_skill_loss(), r"A skill without $g_k$ in the model has "
+            Step(sp.Symbol(r"\mathcal{L}_k\big|_{k > N}"), _missing_skill_loss(), r"A skill without $g_k$ in the model has "
                  r"$f(k,\cdot) = 0$ and $\mathcal{R}_k = 0$ (Eq. 128); Eq. 8 gives:"),
         ),
         check_symbolic=_check_symbolic,

@@ -56,7 +56,7 @@ def claim() -> Claim:
         id="eq-125",
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{L}^{(D)}_k", sp.Symbol("d_k") / (2 * sp.Symbol("D")) * (S - sp.Symbol("w_k")) ** 2,
+            Step(sp.Symbol(r"\mathcal{L}^{(D)}_k"), sp.Symbol("d_k") / (2 * sp.Symbol("D")) * (S - sp.Symbol("w_k")) ** 2,
                  r"The model $f = \sum_k w_k g_k$ (Eq. 124) decouples like the multilinear one:"),
             Step(sp.Derivative(w(t), t), ml.linear_flow().rhs, r"Gradient flow, with $p = d_k/D$:"),
             Step(w(t), ml.linear_strength(), r"\texttt{dsolve} with $w_k(0) = 0$ (Eq. 125):"),

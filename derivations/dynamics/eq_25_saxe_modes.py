@@ -50,6 +50,17 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                      method="simulation")
 
 
+def _matrix_loss() -> sp.Expr:
+    """``1/2 ||Sigma - W_2 W_1||_F^2`` as a trace of matrix symbols, with ``Sigma = V Lambda U^T``,
+    ``W_1 = diag(a) U^T`` and ``W_2 = V diag(b)`` substituted (SymPy ``subs``)."""
+    d = sp.Symbol("d_2", positive=True, integer=True)
+    M = lambda name: sp.MatrixSymbol(name, d, d)  # noqa: E731
+    sigma, W1, W2 = M(r"\Sigma"), M("W_1"), M("W_2")
+    U, V, Lam, Da, Db = M("U"), M("V"), M(r"\Lambda"), M("D_a"), M("D_b")
+    loss = sp.Rational(1, 2) * sp.Trace((sigma - W2 * W1).T * (sigma - W2 * W1))
+    return loss.subs({sigma: V * Lam * U.T, W1: Da * U.T, W2: V * Db})
+
+
 def claim() -> Claim:
     """Build Eq. 25 (App. B.2): a two-layer linear network learns independent sigmoidal modes.
 
@@ -63,13 +74,13 @@ def claim() -> Claim:
         id="eq-25",
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{L}", r"\frac12\big\|V\Lambda U^T - V\,\mathrm{diag}(b)\,\mathrm{diag}(a)\,U^T\big\|_F^2",
+            Step(sp.Symbol(r"\mathcal{L}"), _matrix_loss(),
                  r"With whitened inputs the loss is $\frac12\|\Sigma - W_2W_1\|_F^2$ + const. "
-                 r"Take $\Sigma = V\Lambda U^T$ and $W_1 = \mathrm{diag}(a)U^T$, $W_2 = V\mathrm{diag}(b)$ "
+                 r"Take $\Sigma = V\Lambda U^T$ and $W_1 = D_aU^T$, $W_2 = VD_b$ with $D_a = \mathrm{diag}(a)$, $D_b = \mathrm{diag}(b)$ "
                  r"(two modes, $U$, $V$ rotations by $\theta$, $\phi$; SymPy expands the "
                  f"{sp.count_ops(loss)}-operation matrix expression):"),
-            Step(r"\mathcal{L}", reduced, "Expanding and simplifying the trigonometric terms, the modes decouple:"),
-            Step(r"a_kb_k", ml.saxe_mode_strength().subs(sp.Symbol("R_0", positive=True), ab0), r"Each mode is Lemma 1 with $S \to \lambda_k$ and "
+            Step(sp.Symbol(r"\mathcal{L}"), reduced, "Expanding and simplifying the trigonometric terms, the modes decouple:"),
+            Step(sp.Symbol("a_k") * sp.Symbol("b_k"), ml.saxe_mode_strength().subs(sp.Symbol("R_0", positive=True), ab0), r"Each mode is Lemma 1 with $S \to \lambda_k$ and "
                  r"$d_k/D \to 1$; \texttt{dsolve}:"),
         ),
         check_symbolic=_check_symbolic,

@@ -75,11 +75,11 @@ def claim() -> Claim:
     product, balanced = ml.strength_ode_from_flow()
     Rt = sp.Symbol(r"\mathcal{R}_k")
     steps = (
-        Step(r"(y - f)^2", raw, "Squared error at a sample of skill $2$ (three basis functions shown), with "
+        Step(sp.Symbol(r"(y - f)^{2}"), raw, "Squared error at a sample of skill $2$ (three basis functions shown), with "
              r"$g_k(i,x) = g\,\delta_{ik}$, $g=\pm1$:"),
-        Step(r"(y - f)^2", decoupled, r"Using $g^2 = 1$, only the sample's own skill enters, so the "
+        Step(sp.Symbol(r"(y - f)^{2}"), decoupled, r"Using $g^2 = 1$, only the sample's own skill enters, so the "
              r"empirical loss splits into one term per skill (Eqs. 11, 28-29):"),
-        Step(r"\mathcal{L}^{(D)}_k", ml.skill_loss_empirical(), "Skill $k$'s share of the empirical loss:"),
+        Step(sp.Symbol(r"\mathcal{L}^{(D)}_k"), ml.skill_loss_empirical(), "Skill $k$'s share of the empirical loss:"),
         Step(sp.Derivative(a(t), t), ea.rhs, r"Gradient flow $\dot a_k = -\eta\,\partial\mathcal{L}/\partial a_k$ "
              "(SymPy differentiation, Eq. 30):"),
         Step(sp.Derivative(b(t), t), eb.rhs, r"and $\dot b_k = -\eta\,\partial\mathcal{L}/\partial b_k$ (Eq. 31):"),
@@ -88,7 +88,7 @@ def claim() -> Claim:
         Step(sp.Derivative(Rt, t), balanced, r"Balanced initialisation is preserved ($a_k^2-b_k^2$ is conserved), so "
              r"$a_k = b_k$, $a_k^2 + b_k^2 = 2\mathcal{R}_k$, and with $p = d_k/D$ (Eq. 34):"),
         Step(Rt, ml.solve_strength(), r"\texttt{dsolve} with the initial value $\mathcal{R}_k(0)$:"),
-        Step(r"\mathcal{L}_k(t)", ml.skill_loss_eq27(), r"and the skill loss $\frac12(S - \mathcal{R}_k)^2$ in the "
+        Step(sp.Symbol(r"\mathcal{L}_k(t)"), ml.skill_loss_eq27(), r"and the skill loss $\frac12(S - \mathcal{R}_k)^2$ in the "
              "paper's form (Eq. 27; equality checked by simplification):"),
     )
     return Claim(

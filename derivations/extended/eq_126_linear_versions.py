@@ -68,6 +68,21 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                      details=tuple(details), method="simulation")
 
 
+def _matrix_steps():
+    """Eq. 126's flow by SymPy's matrix derivative of ``|Phi^T W - y|^2/(2D)``, and its stationary point inside
+    ``im Phi`` (SymPy: ``Phi^T W - y`` simplifies to 0 there)."""
+    dc, dk = sp.Symbol("D_c", positive=True, integer=True), sp.Symbol("d_k", positive=True, integer=True)
+    D_ = sp.Symbol("D", positive=True)
+    Phi, W, y = sp.MatrixSymbol(r"\Phi", dc, dk), sp.MatrixSymbol(r"\vec{W}_k", dc, 1), sp.MatrixSymbol(r"\vec{y}", dk, 1)
+    residual = Phi.T * W - y
+    flow = -eta * sp.diff(sp.Trace(residual.T * residual) / (2 * D_), W)
+    limit = Phi * (Phi.T * Phi).I * y
+    rest = sp.simplify(Phi.T * limit - y)
+    if rest != sp.ZeroMatrix(dk, 1) and rest != 0:
+        raise ArithmeticError(f"not a stationary point: {rest}")
+    return flow, limit
+
+
 def claim() -> Claim:
     """Build Eqs. 124-127 (App. H): the linear versions share data and parameter emergence, not time emergence.
 
@@ -76,18 +91,19 @@ def claim() -> Claim:
     Claim
         The expected final strength of the extended linear model (Eq. 126), ``S d_k / D_c``, with its checks.
     """
-    system = extended_system(3, 2)
+    flow, limit = _matrix_steps()
     return Claim(
         id="eq-126",
         statement=_statement(),
         steps=(
-            Step(r"w_k(t)", linear_strength(), r"Linear model Eq.~124: gradient flow of $\frac p2(S-w)^2$ from "
+            Step(sp.Function("w_k")(t), linear_strength(), r"Linear model Eq.~124: gradient flow of $\frac p2(S-w)^2$ from "
                  r"$w_k(0)=0$ (\texttt{dsolve}); $\dot w_k(0)=\eta pS>0$: learning starts at once, no sigmoid."),
-            Step(r"\dot{\vec W}_k", r"-\frac{\eta}{D}\Phi(\Phi^T\vec W_k-\vec y)",
-                 r"Extended linear model Eq.~126: the flow stays in $\mathrm{im}\,\Phi$ from $\vec W_k(0)=0$."),
-            Step(r"\vec W_k(\infty)", r"\Phi(\Phi^T\Phi)^{-1}\vec y=P\vec w^*",
-                 r"Stationary point inside $\mathrm{im}\,\Phi$ (SymPy, generic $\Phi\in\mathbb{R}^{3\times2}$): the "
-                 r"minimum-norm solution, the same as the multilinear model's limit (Proposition~1)."),
+            Step(sp.Symbol(r"\dot{\vec W}_k"), flow,
+                 r"Extended linear model Eq.~126: the gradient of $\frac{1}{2D}|\Phi^T\vec W_k-\vec y|^2$ (SymPy matrix "
+                 r"derivative); the flow stays in $\mathrm{im}\,\Phi$ from $\vec W_k(0)=0$."),
+            Step(sp.Symbol(r"\vec{W}_k(\infty)"), limit,
+                 r"Stationary point inside $\mathrm{im}\,\Phi$ (SymPy: $\Phi^T\vec W_k-\vec y$ simplifies to 0 there): "
+                 r"$P\vec w^*$, the minimum-norm solution, the same as the multilinear model's limit (Proposition~1)."),
             Step(expected_R, S * d_k / Dc, r"Hence the same $\mathbb{E}[\mathcal{R}_k(\infty)]$; with $N_c$ functions per "
                  r"skill likewise $\mathcal{R}_q=Sr/N_c$ (Eq.~127 analogue of Proposition~2)."),
         ),

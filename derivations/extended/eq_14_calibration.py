@@ -75,15 +75,15 @@ def claim() -> Claim:
         id="eq-14",
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{L}_k", L, r"One sample of skill $k$ contributes $\tfrac12(Sg_k-Babg_k)^2$ with "
+            Step(sp.Symbol(r"\mathcal{L}_k"), L, r"One sample of skill $k$ contributes $\tfrac12(Sg_k-Babg_k)^2$ with "
                  r"$g_k^2=1$; a fraction $p=d_k/D$ of the samples are of skill $k$ (Eq.~11)."),
-            Step(r"\dot a_k", -eta * sp.diff(L, sp.Symbol("a", real=True)),
+            Step(sp.Symbol(r"\dot{a}_k"), -eta * sp.diff(L, sp.Symbol("a", real=True)),
                  r"Gradient flow $\dot a_k=-\eta\,\partial\mathcal{L}/\partial a_k$, and symmetrically for $b_k$."),
-            Step(r"\dot{\mathcal{R}}_k", calibrated_flow(),
+            Step(sp.Symbol(r"\dot{\mathcal{R}}_k"), calibrated_flow(),
                  r"Product rule on $\mathcal{R}_k=Ba_kb_k$ with $a_k=b_k=\sqrt{\mathcal{R}_k/B}$ (balance is "
                  r"preserved): one factor $B$ from $\mathcal{R}_k=Bab$, one from the gradient, and $a^2+b^2=2\mathcal{R}_k/B$ "
                  r"removes one."),
-            Step(r"\mathcal{R}_k(t)", calibrated_strength(), r"\texttt{dsolve} with $\mathcal{R}_k(0)=\mathcal{R}_k(0)$."),
+            Step(sp.Symbol(r"\mathcal{R}_k(t)"), calibrated_strength(), r"\texttt{dsolve} with $\mathcal{R}_k(0)=\mathcal{R}_k(0)$."),
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,

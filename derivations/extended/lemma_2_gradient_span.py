@@ -85,12 +85,12 @@ def claim() -> Claim:
         id="lemma-2",
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{L}^{(D)}", system.loss,
+            Step(sp.Symbol(r"\mathcal{L}^{(D)}"), system.loss,
                  r"Eq.~79 for one skill with $D_c=3$ functions and $d_k=2$ samples: $\Phi_{lj}=e_{k,l}(k,x^{(j)})$ "
                  r"generic, targets $Sg_k(x^{(j)})=\frac{S}{\sqrt{D_c}}\sum_l\Phi_{lj}$ (Eq.~16)."),
-            Step(r"\dot{\vec B}_k", system.B_dot, r"$-\eta\,\partial\mathcal{L}^{(D)}/\partial\vec B_k$; SymPy confirms it "
+            Step(sp.Symbol(r"\dot{\vec B}_k"), system.B_dot, r"$-\eta\,\partial\mathcal{L}^{(D)}/\partial\vec B_k$; SymPy confirms it "
                  r"equals $-\frac{\eta a_k}{D}\Phi\Phi^T(\vec B_ka_k-\vec S/\sqrt{D_c})$ (Eq.~82)."),
-            Step(r"z^T\dot{\vec B}_k", 0, r"For $z$ spanning $\ker\Phi^T$ (the orthogonal complement of "
+            Step(sp.Symbol(r"z^T\dot{\vec B}_k"), 0, r"For $z$ spanning $\ker\Phi^T$ (the orthogonal complement of "
                  r"$\mathrm{im}\,\Phi=\mathrm{im}\,U$) the product simplifies to zero."),
         ),
         check_symbolic=_check_symbolic,

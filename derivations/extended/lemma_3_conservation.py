@@ -82,12 +82,12 @@ def claim() -> Claim:
         id="lemma-3",
         statement=_statement(),
         steps=(
-            Step(r"a_k\dot a_k", sp.factor(system.a * system.a_dot),
+            Step(sp.Symbol(r"a_k\dot{a}_k"), sp.factor(system.a * system.a_dot),
                  r"Gradient flow of the loss Eq.~79 ($D_c=3$, $d_k=2$, generic features)."),
-            Step(r"\vec B_k^T\dot{\vec B}_k", sp.factor((system.B.T * system.B_dot)[0]),
+            Step(sp.Symbol(r"\vec B_k^T\dot{\vec B}_k"), sp.factor((system.B.T * system.B_dot)[0]),
                  r"The same expression: $\dot a_k=\vec B_k^T\nabla_{\vec w}$, $\dot{\vec B}_k=a_k\nabla_{\vec w}$ with "
                  r"$\vec w=a_k\vec B_k$."),
-            Step(r"\frac{d}{dt}\left(a_k^2-\lvert\vec B_k\rvert^2\right)", lemma_3_residual(system),
+            Step(sp.Symbol(r"\frac{d}{dt}\left(a_k^2-\lvert\vec B_k\rvert^2\right)"), lemma_3_residual(system),
                  r"Their difference expands to zero."),
         ),
         check_symbolic=_check_symbolic,

@@ -77,6 +77,22 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
                      details=tuple((n, float(v)) for n, v in details), method="simulation")
 
 
+def _matrix_steps():
+    """Eqs. 79-85 and 103 with matrix symbols: the flow of ``B_k`` by SymPy's matrix derivative of the loss,
+    the minimum-norm limit ``w = P w*`` (SymPy: it interpolates, ``Phi^T (w - w*) = 0``), and ``R_k``, ``E_X[f^2]``."""
+    dc, dk = sp.Symbol("D_c", positive=True, integer=True), sp.Symbol("d_k", positive=True, integer=True)
+    D_, eta_, a_k = sp.Symbol("D", positive=True), sp.Symbol("eta", positive=True), sp.Symbol("a_k", real=True)
+    Phi, B = sp.MatrixSymbol(r"\Phi", dc, dk), sp.MatrixSymbol(r"\vec{B}_k", dc, 1)
+    w_star, ones = sp.MatrixSymbol(r"\vec{w}^*", dc, 1), sp.MatrixSymbol(r"\vec{1}", dc, 1)
+    residual = Phi.T * (a_k * B - w_star)
+    flow = -eta_ * sp.diff(sp.Trace(residual.T * residual) / (2 * D_), B)
+    w = Phi * (Phi.T * Phi).I * Phi.T * w_star
+    interpolates = sp.simplify(Phi.T * w - Phi.T * w_star)
+    if interpolates != sp.ZeroMatrix(dk, 1) and interpolates != 0:
+        raise ArithmeticError(f"the minimum-norm solution does not interpolate: {interpolates}")
+    return flow, w, sp.Tuple(ones.T * w / sp.sqrt(dc), w.T * w)
+
+
 def claim() -> Claim:
     """Build Proposition 1 (Eqs. 15-17, 88-104), corrected: the D_c-shot learner's E[R_k(inf)] = S d_k / D_c.
 
@@ -89,23 +105,28 @@ def claim() -> Claim:
     system = extended_system(3, 2)
     R, norm2, _ = min_norm_identity(system)
     Rs = sp.Symbol(r"\mathcal{R}_k")
+    flow, w, moments = _matrix_steps()
     return Claim(
         id="proposition-1",
         statement=_statement(),
         steps=(
-            Step(r"\dot{\vec B}_k", r"-\frac{\eta a_k}{D}\Phi\Phi^T\Big(\vec B_ka_k-\frac{\vec S}{\sqrt{D_c}}\Big)",
-                 r"Differentiating the loss Eq.~79 (Lemma~2): the flow of $\vec w=a_k\vec B_k$ stays in "
-                 r"$\mathrm{im}\,\Phi$ up to the negligible initial $U^\perp$ part."),
-            Step(r"\vec w(\infty)", r"P\vec w^*,\quad P=\Phi(\Phi^T\Phi)^{-1}\Phi^T,\ \vec w^*=\frac{S}{\sqrt{D_c}}\vec 1",
-                 r"The limit interpolates the data inside $\mathrm{im}\,\Phi$: the minimum-norm solution (Eq.~103)."),
-            Step(r"\mathcal{R}_k", r"\mathbb{E}_X[g_kf]=\frac{1}{\sqrt{D_c}}\vec 1^T\vec w,\qquad \mathbb{E}_X[f^2]=|\vec w|^2",
-                 r"Eq.~16: $\mathbb{E}[g_ke_{k,l}]=D_c^{-1/2}$ and the $e_{k,l}$ are orthonormal."),
-            Step(r"\mathbb{E}_X[f^2]-S\mathcal{R}_k", sp.cancel(norm2 - S * R),
+            Step(sp.Symbol(r"\dot{\vec B}_k"), flow,
+                 r"Differentiating the loss Eq.~79, $\frac{1}{2D}|\Phi^T(a_k\vec B_k-\vec w^*)|^2$ with "
+                 r"$\vec w^*=\frac{S}{\sqrt{D_c}}\vec 1$ (SymPy matrix derivative; Lemma~2): the flow of $\vec w=a_k\vec B_k$ "
+                 r"stays in $\mathrm{im}\,\Phi$ up to the negligible initial $U^\perp$ part."),
+            Step(sp.Symbol(r"\vec{w}(\infty)"), w,
+                 r"The limit interpolates the data inside $\mathrm{im}\,\Phi$ (SymPy: $\Phi^T(\vec w-\vec w^*)$ simplifies "
+                 r"to 0): the minimum-norm solution $P\vec w^*$ (Eq.~103)."),
+            Step(sp.Symbol(r"\bigl(\mathcal{R}_k,\ \mathbb{E}_X[f^2]\bigr)"), moments,
+                 r"Eq.~16: $\mathbb{E}[g_ke_{k,l}]=D_c^{-1/2}$ and the $e_{k,l}$ are orthonormal, so "
+                 r"$\mathcal{R}_k=\mathbb{E}_X[g_kf]=\vec 1^T\vec w/\sqrt{D_c}$ and $\mathbb{E}_X[f^2]=|\vec w|^2$ (SymPy: "
+                 r"$P^TP=P$):"),
+            Step(sp.Symbol(r"\mathbb{E}_X[f^2]-S\mathcal{R}_k"), sp.cancel(norm2 - S * R),
                  r"For a generic $\Phi\in\mathbb{R}^{3\times2}$, SymPy: $|P\vec w^*|^2=\vec w^{*T}P\vec w^*=S\mathcal{R}_k$ "
                  r"since $P$ is a symmetric projector."),
-            Step(r"\mathcal{L}_k(\infty)", sp.Rational(1, 2) * (S**2 + S * Rs - 2 * S * Rs),
+            Step(sp.Symbol(r"\mathcal{L}_k(\infty)"), sp.Rational(1, 2) * (S**2 + S * Rs - 2 * S * Rs),
                  r"Eq.~8, not Eq.~10: $\tfrac12(S^2+\mathbb{E}_X[f^2]-2S\mathcal{R}_k)=\tfrac S2(S-\mathcal{R}_k)$."),
-            Step(r"\mathbb{E}[\mathcal{L}_k(\infty)]", dc_shot_loss(), r"Eq.~104 (eigenlearning; confirmed by the simulation)."),
+            Step(sp.Symbol(r"\mathbb{E}[\mathcal{L}_k(\infty)]"), dc_shot_loss(), r"Eq.~104 (eigenlearning; confirmed by the simulation)."),
             Step(expected_R, dc_shot_strength(), r"Solving the two for $\mathbb{E}[\mathcal{R}_k(\infty)]$. (Equivalently "
                  r"$\mathbb{E}[P]=\frac{d_k}{D_c}I$ because the feature vectors are exchangeable and $\mathrm{tr}\,P=d_k$.)"),
         ),

@@ -68,13 +68,13 @@ def claim() -> Claim:
         id="proposition-2",
         statement=_statement(),
         steps=(
-            Step("N", (q - 1) * Nc + r_q, r"Eq.~19: $q=\lfloor (N-1)/N_c\rfloor+1$ and $1\le r\le N_c$ "
+            Step(sp.Symbol("N"), (q - 1) * Nc + r_q, r"Eq.~19: $q=\lfloor (N-1)/N_c\rfloor+1$ and $1\le r\le N_c$ "
                  r"(checked for all $N\le40$, $N_c\le8$)."),
-            Step(r"\dot B_{k,l}", -sp.Symbol("eta", positive=True) * sp.Symbol("P(k)", positive=True) * aa
+            Step(sp.Symbol(r"\dot B_{k,l}"), -sp.Symbol("eta", positive=True) * sp.Symbol("P(k)", positive=True) * aa
                  * (sp.Symbol("B_{k,l}") * aa - S / sp.sqrt(Nc)),
                  r"Eq.~109: as $D\to\infty$, $\frac1D\Phi\Phi^T\to P(k)I$ (Eq.~20 orthonormality)."),
-            Step(r"a_kB_{k,l}(\infty)", width_fixed_point(), r"The fixed point with $a_k\neq0$ (\texttt{solve})."),
-            Step(r"\mathcal{R}_q(\infty)", width_strength(),
+            Step(sp.Symbol(r"a_kB_{k,l}(\infty)"), width_fixed_point(), r"The fixed point with $a_k\neq0$ (\texttt{solve})."),
+            Step(sp.Symbol(r"\mathcal{R}_q(\infty)"), width_strength(),
                  r"$\sum_{l\le r}a_qB_{q,l}\,\mathbb{E}_X[e_{q,l}g_q]$ with $\mathbb{E}_X[e_{q,l}g_q]=N_c^{-1/2}$ "
                  r"(Eqs.~110--111); $r=N_c$ gives $S$ for $k<q$, and skills without functions keep $0$."),
         ),

@@ -66,12 +66,13 @@ def claim() -> Claim:
         id="eq-40",
         statement=_statement(),
         steps=(
-            Step(r"\mathcal{R}_k(\tau)", sp.Symbol(r"\epsilon S"), r"Define $\tau^{(e)}_k$ by "
+            Step(sp.Symbol(r"\mathcal{R}_k(\tau)"), epsilon * S, r"Define $\tau^{(e)}_k$ by "
                  r"$\mathcal{R}_k(\tau)/S = \epsilon$, and $\tau^{(s)}_k$ as the time from $\epsilon$ to $1-\epsilon$."),
             Step(tau_e, te, r"Solving Lemma 1's solution with $u = e^{-2\eta p S\tau}$ (SymPy \texttt{solve}):"),
             Step(tau_s, ts, r"and $\tau^{(e)}_k(1-\epsilon) - \tau^{(e)}_k(\epsilon)$, logarithms combined:"),
-            Step(r"\tau^{(e)}_k,\ \tau^{(s)}_k", r"k^{\alpha+1}", r"With $p = P_s(k) = A k^{-(\alpha+1)}$ both "
-                 "are $k^{\\alpha+1}$ times a $k$-free factor (checked by SymPy).", relation=r"\propto"),
+            Step(sp.Tuple(tau_e / k ** (alpha + 1), tau_s / k ** (alpha + 1)),
+                 sp.Tuple(*(sp.simplify(x.subs(p, A * k ** (-(alpha + 1))) / k ** (alpha + 1)) for x in (te, ts))),
+                 r"With $p = P_s(k) = A k^{-(\alpha+1)}$ both are $k^{\alpha+1}$ times a $k$-free factor (SymPy):"),
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,

@@ -13,7 +13,7 @@ from derivations.claim import Agreement, Claim, PaperNote, Step
 from numeric_check.simulation.data import skill_probabilities
 from numeric_check.simulation.emergence_times import measured_times
 from symbolic import multilinear as ml
-from symbolic.symbols import R0, S, alpha, epsilon, k
+from symbolic.symbols import A, R0, S, alpha, epsilon, k, p
 
 __all__ = ["claim", "last_stage_like_skill"]
 
@@ -91,10 +91,12 @@ def claim() -> Claim:
         id="eq-41",
         statement=_statement(),
         steps=(
-            Step(r"\tau^{(s)}_k", r"\tau^{(e)}_{k+1} - \tau^{(e)}_k", r"The condition (Eq. 41) is "
-                 r"$\tau^{(s)}_k < \tau^{(e)}_{k+1} - \tau^{(e)}_k$; insert Eq. 40 with $p = A k^{-(\alpha+1)}$.", relation="<"),
-            Step(r"2\eta A S\,\tau^{(s)}_k", lhs, "Multiplying by $2\\eta A S > 0$, the saturation time becomes"),
-            Step(r"2\eta A S\,(\tau^{(e)}_{k+1} - \tau^{(e)}_k)", rhs, "and the gap between emergences"),
+            Step(ml.saturation_time().subs(p, A * k ** (-(alpha + 1))),
+                 ml.emergence_time().subs(p, A * (k + 1) ** (-(alpha + 1))) - ml.emergence_time().subs(p, A * k ** (-(alpha + 1))),
+                 r"The condition (Eq. 41) is $\tau^{(s)}_k < \tau^{(e)}_{k+1} - \tau^{(e)}_k$; Eq. 40's times (SymPy) with "
+                 r"$p = A k^{-(\alpha+1)}$ inserted:", relation="<"),
+            Step(sp.Symbol(r"2\eta A S\,\tau^{(s)}_k"), lhs, "Multiplying by $2\\eta A S > 0$, the saturation time becomes"),
+            Step(sp.Symbol(r"2\eta A S\,(\tau^{(e)}_{k+1} - \tau^{(e)}_k)"), rhs, "and the gap between emergences"),
         ),
         check_symbolic=_check_symbolic,
         check_numeric=_check_numeric,

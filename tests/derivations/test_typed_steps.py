@@ -44,3 +44,11 @@ def test_every_typed_step_says_why_and_there_are_at_most_five():
     message = f"typed steps per claim {counts} (total {total}); without a reason: {unexplained}"
     assert not unexplained, message
     assert total <= MAX_TYPED, message
+
+
+@pytest.mark.parametrize("name, formula", [
+    ("+", False), (r"E_{1}^{+}", False), (r"\tau^{(e)}_{k+1}", False), (r"\epsilon", False),
+    ("a_k + b_k", True), ("x < 1", True), (r"(1-P_s+P_se^{-c})^D", True), (r"\frac{a}{b}", True),
+])
+def test_signs_count_only_between_operands_outside_indices(name, formula):
+    assert is_typed(Step(x, sp.Symbol(name), "")) is formula
