@@ -129,3 +129,11 @@ def test_compute_minimum_with_a_wrong_prefactor_fails_the_numeric_minimiser_rout
     bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, good.statement.rhs * (1 + alpha / 10**6)))
     assert good.check_symbolic(good.statement)
     assert not bad.check_symbolic(bad.statement)       # 30-digit minimiser: a 1e-6 relative slip is seen
+
+
+def test_stage_heuristic_with_a_wrong_exponent_fails_the_exact_sum_route():
+    # -alpha/(alpha+1) * (1 + 1e-3): the 30-digit Hurwitz-zeta ratio at k = 1e6 sees a 1e-3 relative slip
+    good = get("eq-46")
+    bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, good.statement.rhs * sp.Rational(1001, 1000)))
+    assert good.check_symbolic(good.statement)
+    assert not bad.check_symbolic(bad.statement)
