@@ -8,6 +8,8 @@ between ``min(A(inf), A_N)`` and ``A(inf) + A_N`` (``A(lambda)`` decreases, its 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -38,8 +40,15 @@ def _crossover() -> sp.Expr:
     return sp.simplify(sol)
 
 
+@lru_cache(maxsize=1)
+def _exponents() -> tuple[sp.Expr, sp.Expr]:
+    """The exponents of App. E.3 (parameters) and E.1 (time), derived by :mod:`symbolic.scaling` (a dsolve: once)."""
+    return parameter_exponent().exponent, time_exponent().exponent
+
+
 def _derived() -> sp.Expr:
-    return sp.Max(N ** parameter_exponent().exponent, T ** time_exponent().exponent)
+    e_N, e_T = _exponents()
+    return sp.Max(N**e_N, T**e_T)
 
 
 def _statement() -> sp.Eq:
@@ -90,9 +99,9 @@ def claim() -> Claim:
     tail = S**2 / (2 * alpha * ZETA) * lam_ ** (-alpha)               # Theorem 4's lambda^-alpha term (Eq. 238)
     c_low, c_high = sp.symbols("c_- c_+", positive=True)
     steps = (
-        Step(_EL, Theta(N ** parameter_exponent().exponent),
+        Step(_EL, Theta(N ** _exponents()[0]),
              r"$\bar{\mathcal{L}}=\mathbb{E}_D[\mathcal{L}]$: Theorem~1 when $N^{\alpha+1}=o(T)$ (the exponent is SymPy's from App.~E.3)."),
-        Step(_EL, Theta(T ** time_exponent().exponent),
+        Step(_EL, Theta(T ** _exponents()[1]),
              r"Theorems~2--3 when $T=O(N^{\alpha+1})$ (the exponent is SymPy's from App.~E.1)."),
         Step(T, _crossover(), r"The two laws cross where $N^{-\alpha}=T^{-\alpha/(\alpha+1)}$ (SymPy solve)."),
         Step(sp.Limit(tail / sp.Max(lam_ ** (-alpha), 1), lam_, 0), sp.limit(tail * lam_**alpha, lam_, 0),
