@@ -6,6 +6,8 @@ import numpy as np
 import sympy as sp
 
 from derivations.claim import Agreement, Claim, PaperNote, Step
+from numeric_check.simulation.data import SparseParity, skill_probabilities
+from numeric_check.simulation.multilinear import population_loss, simulate
 from symbolic.identities import same
 from symbolic.scaling import stage_heuristic, x
 from symbolic.symbols import alpha, k
@@ -38,6 +40,20 @@ def _check_symbolic(statement: sp.Eq) -> bool:
     return bool(series_ok and ok)
 
 
+def _simulation_part(law, rng):
+    """SGD of the multilinear model on fresh batches, where stages happen: the log-slope of L + L_C (Eq. 56)
+    between eta S T = 25 and 200, against the heuristic's exponent."""
+    a, n_s, eta, S_, steps = 0.6, 60, 0.1, 1.0, 2000
+    task = SparseParity(n_s=n_s, n_b=3 * n_s, m=3, alpha=a, S=S_)
+    run = simulate(task, n_features=n_s, eta=eta, steps=steps, record=[250, steps], a0=0.1, b0=0.1,
+                   rng=rng, batch_size=500, n_eval=1, n_test=1)
+    loss = population_loss(run.strength, task)
+    Lc = 0.5 * S_**2 * skill_probabilities(a, n_s)[0] * n_s ** -a / a
+    slope = float(np.log((loss[1] + Lc) / (loss[0] + Lc)) / np.log(run.steps[1] / run.steps[0]))
+    err = abs(slope / law(a) - 1)
+    return err, 2e-2, [(r"SGD ($\alpha=0.6$, $n_s=N=60$): slope rel. error of $L+L_C$, $\eta ST=25$ to $200$", err)]
+
+
 def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
     law = sp.lambdify(alpha, statement.rhs, modules="numpy")
     details, worst, kk = [], 0.0, 1000
@@ -49,8 +65,16 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
         err = abs(loss_ratio / time_ratio / law(a) - 1)
         details.append((rf"rel. error $\alpha={a}$, $k={kk}$", err))
         worst = max(worst, err)
-    return Agreement(worst, 1.0 / kk, r"exact sums (Hurwitz zeta) at $k = 1000$: both ratios carry $O(1/k)$ corrections; "
-                     r"Euler-Maclaurin gives the relative error $\alpha/k < 1/k$", tuple(details), method="exact sum")
+    tol = 1.0 / kk
+    simulated, tol_sim, sim_details = _simulation_part(law, rng)
+    return Agreement(max(worst, simulated * tol / tol_sim), tol,
+                     r"exact sums (Hurwitz zeta) at $k = 1000$: both ratios carry $O(1/k)$ corrections; "
+                     r"Euler-Maclaurin gives the relative error $\alpha/k < 1/k$; and SGD of the model (Eq.~9) on fresh "
+                     r"batches of 500 samples ($\eta = 0.1$, $n_s = N = 60$, $a_k(0)=b_k(0)=0.1$), whose loss $L + L_C$ from the "
+                     r"measured $\mathcal{R}_k$ falls with the stated exponent between $\eta ST = 25$ and $200$ within "
+                     r"$2\cdot 10^{-2}$ (the exact sum there is $0.35\%$ off, the batch noise moves the slope by below $1.5\%$; "
+                     r"the error shown is the simulation's in units of that tolerance times $1/k$)",
+                     tuple(details + sim_details), method="exact sum + simulation")
 
 
 def claim() -> Claim:
