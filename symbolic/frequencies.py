@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import mpmath
@@ -50,7 +51,7 @@ class FrequencyLaw:
             return mpmath.mpf(k) ** (-(self.alpha + 1)) / mpmath.zeta(self.alpha + 1)
         if self.kind == "cutoff":
             z = mpmath.exp(-1 / mpmath.mpf(self.kc))
-            norm = mpmath.polylog(self.alpha + 1, z)
+            norm = _cutoff_norm(self.alpha, self.kc, mpmath.mp.prec)
             return mpmath.mpf(k) ** (-(self.alpha + 1)) * z**k / norm
         return mpmath.mpf(self.table[k - 1]) if k <= len(self.table) else mpmath.mpf(0)
 
@@ -66,6 +67,13 @@ class FrequencyLaw:
         if self.kind == "cutoff":
             return f"P_s(k) ∝ k^-(alpha+1) exp(-k/k_c), alpha={self.alpha:g}, k_c={self.kc:g}"
         return f"table {self.source} ({len(self.table)} skills)"
+
+
+@lru_cache(maxsize=32)
+def _cutoff_norm(alpha: float, kc: float, prec: int):
+    """``sum_k k^-(alpha+1) e^(-k/k_c) = Li_{alpha+1}(e^(-1/k_c))`` at ``prec`` bits (cached per law)."""
+    with mpmath.workprec(prec):
+        return mpmath.polylog(alpha + 1, mpmath.exp(-1 / mpmath.mpf(kc)))
 
 
 def power_law(*, alpha) -> FrequencyLaw:

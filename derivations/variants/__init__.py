@@ -123,7 +123,7 @@ def summary(v: Variant) -> dict:
                        note="no power-law tail: the App. E exponents and Eq. 238's prefactors do not apply")
         if L >= 3:
             out["emergence_asymptotic"] = {"power_of_1_over_r": (L - 2) / L,
-                                           "coefficient": f"1/({L - 2} eta p S)"}
+                                           "coefficient": "1/(eta p S)" if L == 3 else f"1/({L - 2} eta p S)"}
         elif L == 2:
             out["emergence_asymptotic"] = {"power_of_1_over_r": 0, "coefficient": "log(S/r)/(2 eta p S)"}
         else:
