@@ -157,3 +157,25 @@ def test_analyse_calibrates_before_the_prediction_runs_exist():
     assert out["seed_bootstrap"]["n_seeds"] == 3 and "skills" not in out
     assert "missing" in analyse(spec, [], rng=np.random.default_rng(0)) and "fit" not in analyse(
         spec, [], rng=np.random.default_rng(0))
+
+
+def test_analyse_width_runs_interval_over_seeds_and_calibration_alone():
+    from numeric_check.closed_forms.emergence import width_emergence as law
+    spec = replace(PRESETS["quick"]["parameter"], seeds=(0, 1, 2))
+    rng = np.random.default_rng(3)
+    results = []
+    for n_s, widths in ((1, spec.widths["1"]), (5, spec.widths["5"])):
+        for N in widths:
+            for seed in spec.seeds:
+                R = np.array([[law(np.array([N]), k=k, Nc=5)[0] for k in range(1, n_s + 1)]])
+                R = np.clip(R + rng.normal(0, 0.01, R.shape), 0, 1)
+                results.append(RunResult(f"ns{n_s}_N{N}_seed{seed}", n_s, seed, N, None, np.array([spec.steps]), R, R,
+                                         R[:, 0], True))
+    out = analyse(spec, results, rng=np.random.default_rng(0), n_boot=20, n_boot_seeds=200)
+    entry = out["fits"][0]
+    assert entry["fit"]["value"] == 5 and entry["seed_bootstrap"]["low"] <= 5 <= entry["seed_bootstrap"]["high"]
+    # The n_s = 5 networks follow Eq. 21 at the calibrated N_c: errors at the noise level (0.01).
+    assert entry["rms_skills_2_on"] < 0.03 and all(s["seed_sd"] < 0.02 for s in entry["skills"])
+    alone = analyse(spec, [r for r in results if r.n_s == 1], rng=np.random.default_rng(0), n_boot=20)
+    assert "n_s=5" in alone["missing"] and alone["fits"][0]["fit"]["value"] == 5
+    assert "skills" not in alone["fits"][0]
