@@ -108,6 +108,10 @@ def summary(v: Variant) -> dict:
             "tau_saturate": [float(x) for x in tau_s],
             "P_s": [float(x) for x in probs],
         }
+    from derivations.variants.loss import loss_curve
+
+    out["loss_curve"] = loss_curve(L, law, S=v.S, r=v.r, eta=v.eta, times=[10.0**e for e in range(-1, 7)])
+    with mpmath.workdps(dps + 10):
         if law.has_exponents:
             a = v.alpha
             out["exponents"] = {name: (p1 * a + p0) / (q1 * a + q0) for name, (p1, p0, q1, q0) in EXPONENTS.items()}

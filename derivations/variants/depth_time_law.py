@@ -8,6 +8,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.claim import Agreement, Claim, Step
+from derivations.variants.loss import loss_curve
 from symbolic import depth as dp
 from symbolic.depth_constants import time_integral
 from symbolic.symbols import R0, S, alpha, eta, u
@@ -19,36 +20,14 @@ J_L = sp.Symbol("J_L", positive=True)      # int_0^inf u^(-1/(alpha+1)) Phi_L(u)
 #: Dimensionless times eta S^(2-2/L) T of the direct sums.
 TIMES = (1e4, 1e7)
 CHECK_PARAMETERS = dict(alpha=0.6, S=2.0, r=0.04, eta=0.5)
-_U_MIN = 1e-3      # below it the skill loss is linearised: Phi(0) + Phi'(0) u (error O(u^2))
-
-
-def _curve(L: int, rho: float):
-    """``u`` and ``y = R/S`` along the depth-L flow, tabulated from the ODE ``dy/du = L y^(2-2/L)(1-y)``
-    by the trapezoid rule in ``z = logit(y)`` (where ``du/dz = y^(2/L-1)/L`` is smooth)."""
-    z = np.linspace(np.log(rho / (1 - rho)), 40.0, 400001)
-    y = 1 / (1 + np.exp(-z))
-    g = y ** (2.0 / L - 1) / L
-    uu = np.concatenate([[0.0], np.cumsum((g[1:] + g[:-1]) / 2 * np.diff(z))])
-    return uu, y
 
 
 def direct_loss(L: int, tau: float, *, alpha: float, S: float, r: float) -> float:
     """``sum_k P_s(k) Phi_L(tau P_s(k))`` with ``P_s(k) = k^-(alpha+1)/zeta(alpha+1)`` (Eq. 236 at
-    ``N = n_s = infinity``), the depth-L curve from :func:`_curve`."""
-    rho = r / S
-    uu, y = _curve(L, rho)
-    zeta = float(mpmath.zeta(alpha + 1))
-    K = int((tau / (zeta * _U_MIN)) ** (1 / (alpha + 1))) + 1
-    k = np.arange(1, K + 1, dtype=np.float64)
-    P = k ** (-(alpha + 1)) / zeta
-    yk = np.interp(tau * P, uu, y, right=1.0)
-    head = float(np.sum(P * S**2 * (1 - yk) ** 2 / 2))
-    # tail k > K: Phi(0) sum P + Phi'(0) tau sum P^2, Phi'(0) = -S^2 (1 - rho) L rho^(2-2/L) (1 - rho)
-    tail_p = float(mpmath.zeta(alpha + 1, K + 1)) / zeta
-    tail_p2 = float(mpmath.zeta(2 * (alpha + 1), K + 1)) / zeta**2
-    phi0 = S**2 * (1 - rho) ** 2 / 2
-    dphi0 = -S**2 * (1 - rho) ** 2 * L * rho ** (2 - 2 / L)
-    return head + phi0 * tail_p + dphi0 * tau * tail_p2
+    ``N = n_s = infinity``, :func:`derivations.variants.loss.loss_curve`) at dimensionless time tau."""
+    from symbolic.frequencies import power_law
+
+    return loss_curve(L, power_law(alpha=alpha), S=S, r=r, eta=1.0 / S ** (2 - 2 / L), times=[tau])["loss"][0]
 
 
 def _check_symbolic(L: int):

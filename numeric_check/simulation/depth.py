@@ -31,7 +31,7 @@ from numeric_check.simulation.data import Dataset, SparseParity
 from numeric_check.simulation.multilinear import Trajectory, measure_strength
 from numeric_check.validation import ArgumentError, integer, positive
 
-__all__ = ["simulate_depth", "other_products", "crossing_steps", "MAX_DEPTH"]
+__all__ = ["simulate_depth", "other_products", "crossing_steps", "flow_curve", "MAX_DEPTH"]
 
 MAX_DEPTH = 64
 
@@ -153,3 +153,29 @@ def crossing_steps(steps: np.ndarray, values: np.ndarray, level: float) -> np.nd
         v0, v1 = values[i - 1, j], values[i, j]
         out[j] = steps[i - 1] + (level - v0) / (v1 - v0) * (steps[i] - steps[i - 1])
     return out
+
+
+def flow_curve(depth: int, rho: float, *, points: int = 400001, z_max: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
+    """The balanced gradient flow of one skill, tabulated: ``(u, y)`` with ``y = R/S`` and
+    ``u = eta p S^(2-2/L) t``, from the model's flow ``dy/du = L y^(2-2/L) (1 - y)`` (each factor
+    ``a`` obeys ``da/dt = eta p (S - a^L) a^(L-1)``; ``y = (a/S^(1/L))^L``) started at ``y = rho``.
+
+    Integrated by the trapezoid rule in ``z = logit(y)``, where ``du/dz = y^(2/L-1)/L`` is smooth,
+    on ``points`` nodes up to ``z = z_max`` (``1 - y ~ e^-40``); relative error about ``1e-9``.
+
+    Examples
+    --------
+    >>> u, y = flow_curve(2, 0.01)
+    >>> i = np.searchsorted(u, 1.0)
+    >>> bool(abs(y[i] - 1 / (1 + 99 * np.exp(-2 * u[i]))) < 1e-8)      # L = 2: the logistic curve
+    True
+    """
+    L = integer("depth", depth, minimum=1, maximum=MAX_DEPTH)
+    rho = float(rho)
+    if not 0 < rho < 1:
+        raise ArgumentError(f"rho = r/S must lie in (0, 1), got {rho!r}")
+    z = np.linspace(np.log(rho / (1 - rho)), z_max, integer("points", points, minimum=2, maximum=10**7))
+    y = 1 / (1 + np.exp(-z))
+    g = y ** (2.0 / L - 1) / L
+    u = np.concatenate([[0.0], np.cumsum((g[1:] + g[:-1]) / 2 * np.diff(z))])
+    return u, y

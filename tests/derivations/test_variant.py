@@ -191,3 +191,24 @@ def test_cli_latex_writes_the_document(tmp_path, capsys):
     text = tex.read_text()
     assert "What changes with depth" in text and "5 of 5 claims passed" in text
     assert (tmp_path / "figures" / "variant" / "variant_depth_3.pdf").exists()
+
+
+def test_loss_curves_are_exact_sums(tmp_path):
+    from derivations.variants.loss import loss_curve
+    from symbolic.frequencies import power_law, table_law
+
+    table = tmp_path / "f.csv"
+    table.write_text("1,0.6\n2,0.3\n3,0.1\n")
+    law = table_law(table)
+    out = loss_curve(2, law, S=1.0, r=0.01, eta=1.0, times=[0.5, 3.0])
+    logistic = sp.lambdify((t, R0, eta, p, S), ml.skill_loss(), modules="numpy")   # Eq. 10 at Eq. 35
+    for T, value in zip(out["T"], out["loss"]):
+        expected = sum(P * logistic(T, 0.01, 1.0, P, 1.0) for P in (0.6, 0.3, 0.1))
+        assert abs(value / expected - 1) < 1e-7
+    # the power law's curve meets A_T T^(-alpha/(alpha+1)) at large T (Thm. 4), and a wrong A_T does not
+    big = loss_curve(3, power_law(alpha=0.6), S=1.0, r=0.01, eta=1.0, times=[1e5])["loss"][0]
+    from symbolic.depth_constants import A_T as depth_A_T
+
+    A_T = float(depth_A_T(3, alpha=0.6, S=1, r=0.01, eta=1))
+    assert abs(big * 1e5**0.375 / A_T - 1) < 1e-6
+    assert abs(big * 1e5**0.375 / (1.001 * A_T) - 1) > 1e-4
