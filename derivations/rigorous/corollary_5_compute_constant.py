@@ -30,10 +30,12 @@ def _A_mu() -> sp.Expr:
             + S**2 / (2 * alpha * ZETA) * _mu ** (-alpha))
 
 
-def _stationarity() -> sp.Expr:
+def _stationarity(A_mu: sp.Expr | None = None) -> sp.Expr:
     """The condition of an interior minimum of ``A(mu) mu^(alpha/(alpha+2))`` (Eq. 330 in ``mu``):
-    ``(alpha/(alpha+2)) zeta A(mu) mu^alpha - (S^2/2 - Phi(mu^-(alpha+1)/zeta))``, which vanishes there."""
-    return _BETA * ZETA * _A_mu() * _mu**alpha - (S**2 / 2 - _PHI.subs(u, _mu ** (-(alpha + 1)) / ZETA))
+    ``(alpha/(alpha+2)) zeta A(mu) mu^alpha - (S^2/2 - Phi(mu^-(alpha+1)/zeta))``, which vanishes there
+    (``A_mu``: Eq. 238 written out by default, or e.g. the unevaluated ``A(mu)`` for numbers)."""
+    A_mu = _A_mu() if A_mu is None else A_mu
+    return _BETA * ZETA * A_mu * _mu**alpha - (S**2 / 2 - _PHI.subs(u, _mu ** (-(alpha + 1)) / ZETA))
 
 
 def _stationarity_is_the_derivative() -> bool:
@@ -135,10 +137,8 @@ def _predicted(statement: sp.Eq, a: float, A_num):
 
 def _stationary_root(a: float, A_num, start: float) -> float:
     """``lambda^*`` from mpmath's findroot (secant in ``log mu``) of :func:`_stationarity` (``S = 1``, ``r = 0.01``)."""
-    zeta = mpmath.zeta(a + 1)
-    phi = lambda x: mpmath.mpf(1) / 2 / (1 + mpmath.exp(2 * x) / 99) ** 2  # noqa: E731
-    stationary = lambda y: (a / (a + 2) * zeta * A_num(mpmath.exp(y)) * mpmath.exp(a * y)  # noqa: E731
-                            - (mpmath.mpf(1) / 2 - phi(mpmath.exp(-(a + 1) * y) / zeta)))
+    h = sp.lambdify((_mu, alpha, S, r), _stationarity(A_of_lambda(_mu)), modules=[{"A": A_num}, "mpmath"])
+    stationary = lambda y: h(mpmath.exp(y), mpmath.mpf(a), 1, mpmath.mpf("0.01"))  # noqa: E731
     with mpmath.workdps(15):
         y0 = mpmath.log(start) * (a + 2) / (a + 1)
         y = mpmath.findroot(stationary, (y0, y0 + mpmath.mpf("0.05")), solver="secant", tol=1e-14, verify=False)
