@@ -97,7 +97,8 @@ def _check_symbolic(statement) -> bool:
     # c^(alpha/(alpha+1)) L tends to Theorem 4's finite A(inf): the c-exponent is -alpha/(alpha+1) again
     near0 = sp.limit(in_u * _u ** (1 / (alpha + 1)), _u, 0)
     at_oo = sp.limit(in_u * _u**2, _u, sp.oo)
-    route2 = sp.simplify(near0 - _phi(0)) == 0 and at_oo == 0             # near 0: Phi(0) = (S-r)^2/2 > 0 and bool((-1 / (alpha + 1)).subs(alpha, sp.Rational(1, 10)) > -1)
+    integrable_at_0 = sp.simplify(1 - 1 / (alpha + 1)).is_positive                    # u^(-1/(alpha+1)), power > -1
+    route2 = sp.simplify(near0 - _phi(0)) == 0 and at_oo == 0 and bool(integrable_at_0)   # Phi(0) = (S-r)^2/2
     time_ok = same(_exponent(terms["time"], T), _exponent(prefactor, _c)) and same(
         _exponent(terms["time"].subs(sp.log(S / r), _x), _x), -_exponent(prefactor, _c))
     # the D-terms: Proposition 3's per-skill bound weighted by P_s; sum sqrt(P_s) -> f_alpha(N), sum P_s^2 < 1
