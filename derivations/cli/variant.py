@@ -118,7 +118,9 @@ def _latex(v, tex, pdf: bool, seed: int) -> int:
     print(f"wrote {tex}")
     if pdf:
         if find_pdflatex() is None:
-            print("emergence: pdflatex not found on PATH; wrote the .tex only")
+            import sys
+
+            print("emergence: pdflatex not found on PATH; wrote the .tex only", file=sys.stderr)
             return 0
         print(f"wrote {compile_pdf(tex)}")
     return 0
