@@ -18,7 +18,7 @@ from derivations.claim import Agreement, Claim, Step
 from symbolic.app_j import gaussian_density, z
 from symbolic.symbols import D, F, d_k, p
 
-__all__ = ["claim", "V_F", "BERRY_ESSEEN"]
+__all__ = ["claim", "V_F", "BERRY_ESSEEN", "deviations"]
 
 #: Total variation of ``F``.
 V_F = sp.Symbol("V_F", positive=True)
@@ -88,7 +88,7 @@ def _sigmoid_loss(x: np.ndarray) -> np.ndarray:
     return np.where(x > 0, 0.5 * (e / (1 + e)) ** 2, 0.5 / (1 + e) ** 2)
 
 
-def _deviations(Dv: int, pv: float) -> tuple[float, float]:
+def deviations(Dv: int, pv: float) -> tuple[float, float]:
     """``(step, sigmoid)``: the exact left side of Eq. 132 for the indicator ``1{z <= c}`` at its worst
     ``c`` (the Kolmogorov distance, ``V = 1``) and for Eq. 140's ``F`` (``V = S^2/2 = 1/2``)."""
     pmf = np.exp(_log_pmf(Dv, pv))
@@ -115,7 +115,7 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
     worst_step, worst_sigmoid = 0.0, 0.0
     for Dv in (10, 100, 1000, 10_000, 100_000):
         for pv in (1e-3, 1e-2, 0.1, 0.3, 0.5, 0.9):
-            step, sig = _deviations(Dv, pv)
+            step, sig = deviations(Dv, pv)
             worst_step = max(worst_step, step / float(bound(1.0, Dv, pv)))
             worst_sigmoid = max(worst_sigmoid, sig / float(bound(0.5, Dv, pv)))
     worst = max(worst_step, worst_sigmoid)

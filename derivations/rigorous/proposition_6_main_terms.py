@@ -23,7 +23,7 @@ from symbolic.app_j import compile_with_sums, decomposition_sums, skill_frequenc
 from symbolic.identities import ZETA, same
 from symbolic.symbols import N, S, T, alpha, eta, k, r
 
-__all__ = ["claim", "O", "Theta"]
+__all__ = ["claim", "O", "Theta", "e2_integral"]
 
 O = sp.Function("O")
 Theta = sp.Function("Theta")
@@ -43,7 +43,7 @@ def _l2_definition() -> sp.Expr:
 
 
 @lru_cache(maxsize=1)
-def _e2_integral() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+def e2_integral() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """``(first, second, bound)``: ``(eta S T)^(alpha/(alpha+1)) int z^(-1/(alpha+1)) F_2(z) dz`` from ``z_0`` split at
     the switch ``y = ell/2`` (``y = eta S T z``, ``ell = log(S/r)``, Eqs. 209-215): the power piece by ``integrate``,
     the exponential piece as an upper incomplete gamma function, and that piece bounded by Eq. 216."""
@@ -109,7 +109,7 @@ def _check_symbolic(statement) -> bool:
     if pieces is None:
         return False
     ints = _integrals()
-    first, second, gamma_bound = _e2_integral()
+    first, second, gamma_bound = e2_integral()
     # E_2: the integral route scales as c^(-s) (y = eta S T z makes it exact) times a power of ell = log(S/r);
     # its gamma piece: d/dx Gamma(s, x) = -x^(s-1) e^(-x) and Gamma -> 0, and 30-digit quadrature agrees
     fn, arg2, _ = pieces[_E2]
@@ -207,7 +207,7 @@ def claim() -> Claim:
         piece, with the checks and the note on the condition ``r < sqrt(S)``.
     """
     stmt = _statement()
-    first, second, gamma_bound = _e2_integral()
+    first, second, gamma_bound = e2_integral()
     ints = _integrals()
     (r_max,) = sp.solve(sp.Eq(sp.log(S / r) / 2, 1 / ZETA), r)        # switch point of F_2 at P_s(l): Eq. 210
     steps = (

@@ -54,8 +54,8 @@ def test_lemma_4_binomial_expectation_second_way():
 
 def test_lemma_4_kolmogorov_distance_matches_mpmath():
     # the float64 step-function gap at D = 200, p = 0.3 against a 30-digit computation of the same distance
-    from derivations.rigorous.lemma_4_berry_esseen import _deviations
-    step, _ = _deviations(200, 0.3)
+    from derivations.rigorous.lemma_4_berry_esseen import deviations
+    step, _ = deviations(200, 0.3)
     with mpmath.workdps(30):
         Dv, pv = 200, mpmath.mpf("0.3")
         sd = mpmath.sqrt(pv * (1 - pv) / Dv)
@@ -147,10 +147,10 @@ def test_proposition_6_wrong_order_is_caught(name):
 def test_proposition_6_e2_integral_against_the_exact_sum():
     # second way: (eta S T)^(alpha/(alpha+1)) E_2 from the exact sum approaches the integral route's constant
     # S^2 zeta^(-1/(alpha+1))/(alpha+1) (first + second piece) from below as eta S T grows (Riemann sum of a decreasing f)
-    from derivations.rigorous.proposition_6_main_terms import _e2_integral
+    from derivations.rigorous.proposition_6_main_terms import e2_integral
     from symbolic.app_j import compile_with_sums, decomposition_sums
     from symbolic.symbols import N, S, T, alpha, eta, r
-    first, second, _ = _e2_integral()
+    first, second, _ = e2_integral()
     ell = sp.Symbol("ell", positive=True)
     a, rv = 0.6, 1e-3
     with mpmath.workdps(30):
