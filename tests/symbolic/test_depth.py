@@ -155,3 +155,13 @@ def test_A_T_grows_with_depth_and_bad_input_is_refused():
     assert all(a < b for a, b in zip(values, values[1:]))
     with pytest.raises(ArgumentError, match="--r"):
         dc.A_T(3, alpha=0.6, S=1, r=2, eta=1)
+
+
+def test_depth_3_constants_are_stable_in_the_precision():
+    with mpmath.workdps(40):
+        a = dc.A_T(3, alpha="0.6", S=1, r="0.01", eta=1, dps=20)
+        b = dc.A_T(3, alpha="0.6", S=1, r="0.01", eta=1, dps=30)
+        assert abs(a - b) < mpmath.mpf(10) ** -19
+        c = dc.compute_constant(3, alpha="0.6", S=1, r="0.01", eta=1, dps=20)
+        d = dc.compute_constant(3, alpha="0.6", S=1, r="0.01", eta=1, dps=25)
+        assert abs(c.A_C - d.A_C) < mpmath.mpf(10) ** -19 and abs(c.lambda_star - d.lambda_star) < mpmath.mpf(10) ** -18
