@@ -6,6 +6,9 @@ import numpy as np
 import sympy as sp
 
 from derivations.claim import Agreement, Claim, PaperNote, Step
+from numeric_check.closed_forms.curves import compute_curve
+from numeric_check.simulation.data import SparseParity, skill_probabilities
+from numeric_check.simulation.multilinear import simulate
 from symbolic.identities import same
 from symbolic.scaling import C, compute_allocation
 from symbolic.symbols import N, T, alpha
@@ -43,8 +46,7 @@ def _check_symbolic(statement: sp.Eq) -> bool:
     return bool(ok)
 
 
-def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
-    law = sp.lambdify((alpha, C), statement.rhs, modules="numpy")
+def _grid_part(law):
     details, worst = [], 0.0
     logN = np.linspace(-5.0, 30.0, 400_001)          # step 8.75e-5 in ln N
     for a in (0.3, 0.6, 0.9):
@@ -54,9 +56,66 @@ def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
             err = abs(loss.min() / law(a, Cv) - 1)
             details.append((rf"rel. error $\alpha={a}$, $C={Cv:g}$", err))
             worst = max(worst, err)
-    return Agreement(worst, 1e-7, r"brute-force minimum of Eq.~71 over a grid of step $8.75\cdot 10^{-5}$ in $\ln N$: the loss is "
-                     r"quadratic at its minimum, so the grid error is below $(\mathrm{step}/2)^2$ times a curvature of order 1, $\sim 2\cdot 10^{-9}$",
-                     tuple(details), method="quadrature")
+    return worst, details
+
+
+def _frontier(loss, cost, budgets):
+    """The compute frontier: the least loss over the (T, N) grid points with cost ``eta S T N <= C``."""
+    return np.array([loss[cost <= c].min() for c in budgets])
+
+
+def _model_frontier_part(slope_of):
+    """The exact loss of the multilinear model (Eq. 328, n_s = 1e7, D -> oo) minimised over N at T = C/N:
+    its log-slope between C = 1e8 and 1e10 against the exponent of the statement."""
+    details, worst = [], 0.0
+    for a in (0.6, 0.9):
+        minima = []
+        for Cv in (1e8, 1e10):
+            Nv = np.unique(np.round(np.geomspace(Cv ** (1 / (a + 2)) / 30, Cv ** (1 / (a + 2)) * 30, 200)))
+            minima.append(compute_curve(Cv / Nv, Nv, alpha=a, S=1.0, r=0.01, eta=1.0, n_s=10**7).min())
+        err = abs(np.log(minima[1] / minima[0]) / np.log(100) / slope_of(a) - 1)
+        details.append((rf"model frontier $C=10^8$ to $10^{{10}}$: slope rel. error $\alpha={a}$", err))
+        worst = max(worst, err)
+    return worst, details
+
+
+def _simulation_part(rng):
+    """SGD of the model on fresh batches (n_s = N_max = 60): the frontier of the measured loss over N and T
+    against the exact-sum frontier of the same model; by Lemma 1 the skills decouple, so one run with all
+    60 basis functions gives the skills k <= N of every smaller model, and the rest keep S^2/2 (Cor. 2)."""
+    a, n_s, eta, S_, steps = 0.9, 60, 0.5, 1.0, 1000
+    task = SparseParity(n_s=n_s, n_b=3 * n_s, m=3, alpha=a, S=S_)
+    record = np.unique(np.round(np.geomspace(1, steps, 40)).astype(int))
+    run = simulate(task, n_features=n_s, eta=eta, steps=steps, record=record, a0=0.1, b0=0.1,
+                   rng=rng, batch_size=300, n_eval=1, n_test=1)
+    P = skill_probabilities(a, n_s)
+    measured = np.cumsum(0.5 * P * (S_ - run.strength) ** 2, axis=1) + 0.5 * S_**2 * (1 - np.cumsum(P))[None, :]
+    Tg, Ng = np.meshgrid(run.steps.astype(float), np.arange(1, n_s + 1), indexing="ij")
+    exact = compute_curve(Tg.ravel(), Ng.ravel(), alpha=a, S=S_, r=0.01, eta=eta, n_s=n_s).reshape(Tg.shape)
+    budgets = np.geomspace(30, 3000, 9)
+    err = float(np.max(np.abs(_frontier(measured, eta * S_ * Tg * Ng, budgets) / _frontier(exact, eta * S_ * Tg * Ng, budgets) - 1)))
+    return err, [(r"SGD frontier ($\alpha=0.9$, $N\le 60$, $\eta ST N = 30$ to $3000$): max rel. error against the exact sum", err)]
+
+
+def _check_numeric(statement: sp.Eq, rng: np.random.Generator) -> Agreement:
+    law = sp.lambdify((alpha, C), statement.rhs, modules="numpy")
+    exponent = sp.lambdify(alpha, sp.simplify(C * sp.diff(sp.log(statement.rhs), C)), modules="numpy")
+    grid, details = _grid_part(law)
+    model, model_details = _model_frontier_part(exponent)
+    simulated, sim_details = _simulation_part(rng)
+    tol, tol_model, tol_sim = 1e-7, 2e-2, 5e-2
+    return Agreement(max(grid, model * tol / tol_model, simulated * tol / tol_sim), tol,
+                     r"brute-force minimum of Eq.~71 over a grid of step $8.75\cdot 10^{-5}$ in $\ln N$: the loss is "
+                     r"quadratic at its minimum, so the grid error is below $(\mathrm{step}/2)^2$ times a curvature of order 1, "
+                     r"$\sim 2\cdot 10^{-9}$; the exact loss of the model itself (Eq.~328, $n_s = 10^7$) minimised over 200 values "
+                     r"of $N$ at $T = C/N$ falls between $C = 10^8$ and $10^{10}$ with the statement's exponent within $2\cdot 10^{-2}$ "
+                     r"(finite-$N$ corrections of order $L_C/L$ as in App.~E.1; the $N$ grid adds below $10^{-3}$); and SGD of the "
+                     r"model on fresh batches of 300 samples ($\eta = 0.5$, 1000 steps, $N \le n_s = 60$) has the exact sum's "
+                     r"frontier within $5\cdot 10^{-2}$ (Euler steps shift the times of the frequent skills by up to "
+                     r"$2\eta P_s(1) S/4 \approx 11\%$, batch noise; measured $1$--$3\%$ over seeds). The SGD part checks the "
+                     r"exact sums the exponent is read from; a wrong exponent fails the other two. Errors of the last two parts are "
+                     r"shown in units of their tolerances times $10^{-7}$", tuple(details + model_details + sim_details),
+                     method="exact sum + simulation")
 
 
 def claim() -> Claim:

@@ -138,3 +138,15 @@ def test_stage_heuristic_with_a_wrong_exponent_fails_the_exact_sum_route():
     bad = dataclasses.replace(good, statement=sp.Eq(good.statement.lhs, good.statement.rhs * sp.Rational(1001, 1000)))
     assert good.check_symbolic(good.statement)
     assert not bad.check_symbolic(bad.statement)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_compute_frontier_of_sgd_meets_the_exact_sum_and_a_wrong_exponent_fails_the_model_frontier(seed):
+    good = get("appendix-e4")
+    result = dict(good.check_numeric(good.statement, np.random.default_rng(seed)).details)
+    sgd = [v for name, v in result.items() if name.startswith("SGD frontier")]
+    assert sgd and sgd[0] <= 5e-2
+    assert max(v for name, v in result.items() if name.startswith("model frontier")) <= 2e-2
+    bad = _bad("appendix-e4", alpha + 2, alpha + 3)
+    bad_details = dict(bad.check_numeric(bad.statement, np.random.default_rng(seed)).details)
+    assert min(v for name, v in bad_details.items() if name.startswith("model frontier")) > 2e-2
