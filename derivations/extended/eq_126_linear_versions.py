@@ -33,8 +33,9 @@ def _check_symbolic(statement: sp.Eq) -> bool:
     same_limit = all(sp.cancel(v) == 0 for v in (limit - min_norm))
     R, norm2, trace = min_norm_identity(system)
     identity = sp.cancel(norm2 - S * R) == 0 and trace == 2
-    # E[R] = (S/D_c) E[1^T P 1] = S E[tr P]/D_c = S d_k/D_c by exchangeability of the features.
-    law = sp.simplify(statement.rhs - S * d_k / Dc) == 0
+    # E[R] = (S/D_c) E[1^T P 1]; exchangeable features give E[P] = (tr P/D_c) I with tr P = rank Phi = d_k
+    # (checked above at D_c = 3, d_k = 2), and 1^T I 1 = tr I = D_c: the statement from that route
+    law = sp.simplify(statement.rhs - S / Dc * (d_k / Dc) * sp.Trace(sp.Identity(Dc)).doit()) == 0
     # The linear model has no delay: dR/dt(0) = eta p S > 0 (Eq. 125).
     no_delay = sp.simplify(sp.diff(linear_strength(), t).subs(t, 0) - eta * p * S) == 0
     return bool(same_limit and identity and law and no_delay)
