@@ -30,7 +30,7 @@ import numpy as np
 from numeric_check.simulation.data import Batch, Dataset, SparseParity, skill_probabilities
 from numeric_check.validation import ArgumentError, integer, positive
 
-__all__ = ["Trajectory", "simulate", "model_output", "measure_strength", "simulate_linear", "population_loss"]
+__all__ = ["Trajectory", "simulate", "model_output", "measure_strength", "simulate_linear", "population_loss", "train_on_datasets"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,48 @@ def population_loss(strength: np.ndarray, task: SparseParity) -> np.ndarray:
         raise ArgumentError(f"strength has {n} skills; the task has n_s = {task.n_s}")
     P = skill_probabilities(task.alpha, task.n_s)
     return 0.5 * (np.sum(P[:n] * (task.S - strength) ** 2, axis=-1) + task.S**2 * np.sum(P[n:]))
+
+
+def train_on_datasets(task: SparseParity, datasets, *, eta: float, steps: int, a0: float, b0: float) -> np.ndarray:
+    """Full-batch gradient descent of the multilinear model (Eq. 9, all ``n_s`` basis functions) on each of
+    several training sets at once; returns the final ``R_k = a_k b_k``, shape ``(len(datasets), n_s)``.
+
+    Each set's loss is its own ``(1/2D) sum_j (y_j - f_j)^2``; the sets are independent. The gradient of
+    a skill with no sample in a set is exactly 0, so only the (set, seen skill) pairs are stored and
+    updated: a step costs ``O(total samples)``, and unseen skills keep ``a0 b0``.
+
+    Examples
+    --------
+    >>> task = SparseParity(n_s=5, n_b=5, m=1, alpha=1.0, S=1.0)
+    >>> rng = np.random.default_rng(0)
+    >>> data = [task.dataset(30, rng) for _ in range(2)]
+    >>> R = train_on_datasets(task, data, eta=1.0, steps=2000, a0=0.1, b0=0.1)
+    >>> bool(np.all(np.where(np.stack([d.counts for d in data]) > 0, np.abs(R - 1) < 1e-6, R == 0.01)))
+    True
+    """
+    if not isinstance(task, SparseParity):
+        raise ArgumentError("task must be a numeric_check.simulation.data.SparseParity")
+    datasets = list(datasets)
+    if not datasets or not all(isinstance(d, Batch) and len(d) >= 1 for d in datasets):
+        raise ArgumentError("datasets must be a non-empty list of non-empty numeric_check.simulation.data.Dataset")
+    eta = positive("eta", eta)
+    steps = integer("steps", steps, minimum=0)
+    a0, b0 = float(_initial("a0", a0, 1)[0]), float(_initial("b0", b0, 1)[0])
+    sizes = np.array([len(d) for d in datasets])
+    which = np.repeat(np.arange(len(datasets)), sizes)
+    skill = np.concatenate([d.skill for d in datasets]).astype(np.int64)
+    sign = np.concatenate([task.signs(d) for d in datasets]).astype(np.float64)
+    y = task.S * sign
+    weight = sign / sizes[which]                     # d/dcoef of (1/2D)(y - coef g)^2 is -(y - f) g / D
+    pairs, index = np.unique(which * task.n_s + skill, return_inverse=True)
+    a, b = np.full(pairs.size, a0), np.full(pairs.size, b0)
+    for _ in range(steps):
+        resid = y - (a * b)[index] * sign
+        dcoef = -np.bincount(index, weights=resid * weight, minlength=pairs.size)
+        a, b = a - eta * dcoef * b, b - eta * dcoef * a
+    R = np.full((len(datasets), task.n_s), a0 * b0)
+    R.reshape(-1)[pairs] = a * b
+    return R
 
 
 def _initial(name: str, value, n: int) -> np.ndarray:

@@ -96,6 +96,8 @@ def test_notes_carry_relative_differences():
 @pytest.mark.parametrize("claim_id, old, new, error_name, tolerance_name", [
     ("appendix-e1", alpha + 1, alpha + 2, r"SGD ($\alpha=0.6$, $n_s=N=60$): slope rel. error of $L+L_C$, $\eta ST=25$ to $200$", None),
     ("appendix-e3", alpha, 2 * alpha, r"SGD ($\alpha=0.6$, $N=10$, $n_s=200$): rel. error", r"SGD: tolerance (Euler--Maclaurin)"),
+    ("appendix-e2", D, 2 * D, r"GD on 200 sets ($\alpha=0.9$, $n_s=2000$): $\mathbb{E}_{200}/\mathbb{E}_{20}$ rel. error",
+     r"GD: tolerance (3 s.e. $+ 10^{-2}$)"),
     ("eq-46", alpha + 1, alpha + 2, r"SGD ($\alpha=0.6$, $n_s=N=60$): slope rel. error of $L+L_C$, $\eta ST=25$ to $200$", 2e-2),
 ])
 def test_the_simulation_part_alone_catches_a_wrong_formula(claim_id, old, new, error_name, tolerance_name):
