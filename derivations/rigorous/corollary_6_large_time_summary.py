@@ -25,7 +25,7 @@ from symbolic.symbols import D, N, S, alpha, r
 __all__ = ["claim", "Theta"]
 
 Theta = sp.Function("Theta")
-_EL = sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]")
+_EL = sp.Symbol(r"\bar{\mathcal{L}}")          # E_D[L], the loss averaged over training sets
 _S, _R = 1.0, 0.01
 _N_MIN, _D_MIN = 30, 100                 # smallest N and D of the grid
 _NS = np.unique(np.round(np.geomspace(_N_MIN, 1e5, 12))).astype(int)
@@ -192,7 +192,7 @@ def claim() -> Claim:
         formula=_derived(),
         assumptions=(r"$T\gg D(\log D)^{1+\epsilon}$, $n_s\gg N^{1+\epsilon}$, $\mathcal{R}_k(0)=r<S$ for $k\le N$; "
                      r"$D,N\to\infty$."),
-        summary=(r"$\mathbb{E}_D[\mathcal{L}]=\Theta_{\eta,S,r}(\max(N^{-\alpha},D^{-\alpha/(\alpha+1)}))$: the parameter law "
+        summary=(r"$\bar{\mathcal{L}}=\mathbb{E}_D[\mathcal{L}]=\Theta_{\eta,S,r}(\max(N^{-\alpha},D^{-\alpha/(\alpha+1)}))$: the parameter law "
                  r"if $N^{\alpha+1}=O(D)$, the data law if $D=O(N^{\alpha+1})$."),
         notes=(note,),
     )

@@ -26,7 +26,7 @@ from symbolic.symbols import D, N, S, T, alpha, eta, p, r
 __all__ = ["claim", "O", "f_alpha"]
 
 O = sp.Function("O")
-_EL = sp.Symbol(r"\mathbb{E}_D[\mathcal{L}]")
+_EL = sp.Symbol(r"\bar{\mathcal{L}}")          # E_D[L], the loss averaged over training sets
 _s = alpha / (alpha + 1)
 _u = sp.Symbol("u", positive=True)
 _x = sp.Symbol("x", positive=True)
@@ -189,7 +189,7 @@ def claim() -> Claim:
                         r"weighted by $P_s$"),
         assumptions=(r"$n_s>N$; $0<r<\mathcal{R}_k(0)<S/2$ with $\log(S/r)>2/\zeta(\alpha+1)$; $N,T\to\infty$ with "
                      r"$\eta ST=O(N^{\alpha+1})$; the constant depends on $\alpha$ and $\limsup(\eta ST)^{1/(\alpha+1)}/N$."),
-        summary=(r"$\mathbb{E}_D[\mathcal{L}]=O(S^2(\log\frac Sr)^{\frac{\alpha}{\alpha+1}}(\eta ST)^{-\frac{\alpha}{\alpha+1}}"
+        summary=(r"$\bar{\mathcal{L}}=\mathbb{E}_D[\mathcal{L}]=O(S^2(\log\frac Sr)^{\frac{\alpha}{\alpha+1}}(\eta ST)^{-\frac{\alpha}{\alpha+1}}"
                  r"+S^2D^{-1/2}f_\alpha(N)+S^4\eta^2T^2D^{-1})$; $D\gg NT^2,T^3$ makes the $D$-terms negligible."),
         formula=stmt.rhs.args[0],
         results=(("order", sp.Eq(sp.Symbol("order of the loss"), stmt.rhs.args[0])),),
