@@ -162,7 +162,7 @@ def _check_numeric(statement, rng: np.random.Generator) -> Agreement:
                 meas = np.array(vals[key])
                 scale = np.array([stated[key](1.0, 1.0, c, rv, a, 1) for c in cs])
                 worst_ratio[key] = max(worst_ratio.get(key, 0.0), float(np.max(meas / scale)))
-                fits.append((pieces[key][0], fit_order(f"{sp.latex(key)} ($\\alpha={a}$, $r={rv:g}$)", cs, meas,
+                fits.append((pieces[key][0], fit_order(f"${sp.latex(key)}$ ($\\alpha={a}$, $r={rv:g}$)", cs, meas,
                                                        expo[key](a), slack=_SLACK)))
         ns = np.unique(np.round(np.geomspace(10, 1e5, 9)))                # case 1: the parameter tail, over N
         rem = [float(0.5 * mpmath.zeta(a + 1, n + 1) / zeta - main_l2(1, mpmath.mpf(a), int(n))) for n in ns]

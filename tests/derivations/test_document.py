@@ -96,4 +96,4 @@ def test_a_claim_and_its_result_show_themselves_in_a_notebook():
     assert shown.startswith("$\\displaystyle ") and "\\tau^{(e)}_k" in shown
     table = run_checks(get("appendix-e3"), seed=0)._repr_markdown_()
     assert table.splitlines()[0].startswith("| claim | symbolic | numeric method")
-    assert "| `appendix-e3` | yes | exact sum |" in table
+    assert "| `appendix-e3` | yes | exact sum + simulation |" in table
