@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from numeric_check.networks.folder import FolderLock, read_config
 from numeric_check.networks.mlp import MLP, SGD, Adam, halving_schedule
@@ -230,10 +231,16 @@ def train_run(run: RunSpec, folder, *, log=None, progress=None) -> RunResult:
     (:func:`numeric_check.networks.runner.resume`). Overflows of a diverging network are not
     warned about: its non-finite loss is one ArgumentError. ``progress(step)`` is called after
     every step (:func:`numeric_check.networks.runner.train_resumable`).
+
+    The run trains and measures with one BLAS thread, whatever the process's thread count
+    (``threadpool_limits``, restored when it returns): a float32 matrix product split over
+    threads sums in another order, so without it ``--jobs 1`` (this process, any thread count)
+    and the single-thread Dask workers would write different bytes (docs/distributed.md).
     """
     spec = run.spec
-    lines = train_resumable(folder, run.name, n_s=run.n_s, steps=spec.steps, eval_every=spec.eval_every,
-                            setup=lambda: _setup(run), log=log, quiet=True, progress=progress)
+    with threadpool_limits(limits=1, user_api="blas"):
+        lines = train_resumable(folder, run.name, n_s=run.n_s, steps=spec.steps, eval_every=spec.eval_every,
+                                setup=lambda: _setup(run), log=log, quiet=True, progress=progress)
     return _as_result(run, lines)
 
 
