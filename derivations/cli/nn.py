@@ -79,7 +79,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--batch", type=int, help="override the batch size")
     p.add_argument("--lr", type=float, help="override the learning rate")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                   help=f"runs at once: 1 trains them in this process, more start a local Dask cluster of that many "
+                   help=f"runs at once (each with one BLAS thread, the same bytes for any value): 1 trains them in this "
+                        f"process, more start a local Dask cluster of that many "
                         f"single-thread worker processes, at most {MAX_JOBS}, which end with this command "
                         "(default: 2 or the core count)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",

@@ -3,14 +3,17 @@
 :func:`run_sweep` sends each unfinished run of a results folder to a Dask cluster as one task:
 
 * ``jobs=N`` (``emergence nn ... --jobs N``) starts a :class:`distributed.LocalCluster` of ``N``
-  worker processes with one thread each (their nanny sets ``OMP_NUM_THREADS``,
-  ``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS`` to 1 before they start, so every run does its
-  sums in the order of a one-thread run); nothing is to be set up, and the cluster ends with the
-  command (a worker process exits when the pipe to its parent closes, however the parent ended);
+  worker processes with one thread each, without a dashboard and with nothing of Dask's on
+  standard error (its HTTP server on a free port, its logs off, its resource tracker's warning
+  after a SIGKILL off); nothing is to be set up, and the cluster ends with the command (a worker
+  process exits when the pipe to its parent closes, however the parent ended). Every MLP run
+  trains with one BLAS thread wherever it runs (``train_run`` of
+  :mod:`numeric_check.networks.experiments`), so its sums are in the order of ``--jobs 1``;
 * ``scheduler="tcp://HOST:PORT"`` (``--scheduler``) sends the same tasks to a cluster that is
   already running (``dask scheduler`` and ``dask worker``, or dask-jobqueue on Slurm/PBS;
   docs/distributed.md). Its workers need this package installed, and one thread each
-  (``dask worker --nthreads 1``) for the bytes of a one-thread run.
+  (``dask worker --nthreads 1``): a run's BLAS limit is its process's, which the end of one run
+  would lift under another run in a second thread of the same worker.
 
 **Only the client writes the results folder.** A task gets the run's specification and the
 bytes of what the folder holds of it (its lines and saved state, when a run cut by a kill of a
@@ -65,7 +68,10 @@ _ADDRESS = re.compile(r"tcp://(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(?P<p
 
 def require_dask():
     """The ``distributed`` module; one ArgumentError line saying how to install it when missing."""
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")   # before dask reads its configuration
+    # Before dask reads its configuration: Dask's log lines are not shown (every failure of a run
+    # reaches the client as an exception, raised here in one line; what Dask logs at ERROR is the
+    # noise of a cluster shutting down, e.g. a worker's last heartbeat to a closed scheduler).
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
     try:
         import distributed
     except ImportError as exc:
@@ -100,21 +106,23 @@ def connect(address: str, *, timeout: float = CONNECT_SECONDS):
     address = parse_scheduler(address)
     found = _ADDRESS.fullmatch(address)
     host = found["host"].strip("[]")
+    unreached = f"--scheduler {address}: no Dask scheduler could be reached there within {timeout:g} s"
     try:                                  # first a plain TCP connection: refused or silent is one line at once
         socket.create_connection((host, int(found["port"])), timeout=timeout).close()
     except OSError as exc:
-        reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
-        raise ArgumentError(f"--scheduler {address}: no Dask scheduler answers there ({reason}, "
-                            f"waited at most {timeout:g} s)") from None
+        reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
+        raise ArgumentError(f"{unreached} ({reason})") from None
     distributed = require_dask()
     saved_hook = sys.unraisablehook
     sys.unraisablehook = lambda _: None   # the __del__ of a Client that failed to connect
     try:
         return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except Exception as exc:  # noqa: BLE001 - whatever answered is not a Dask scheduler (or it failed)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        message = (f"--scheduler {address}: what answers there is not a Dask scheduler, or it did not complete "
-                   f"the handshake within {timeout:g} s ({type(exc).__name__}: {reason[:100]})")
+    except Exception:  # noqa: BLE001 - whatever answered is not a Dask scheduler (or it did not finish)
+        # Not the exception's text: bytes of another protocol read as a Dask frame header give a
+        # frame length of exabytes and a MemoryError that says nothing about the address (an HTTP
+        # proxy that accepts every connection answers "HTTP/1.1 400" so).
+        message = (f"{unreached} (something accepted the connection but did not complete Dask's handshake: "
+                   "another service, or a proxy, listens at that address)")
     finally:
         gc.collect()
         sys.unraisablehook = saved_hook
@@ -217,9 +225,14 @@ def run_sweep(worker, runs, folder, *, name, skills, schedule: list[int], jobs: 
         client, own_client = scheduler, False
     else:
         jobs = integer("jobs", jobs, minimum=1, maximum=MAX_JOBS)
+        _quiet_resource_tracker()
+        # No dashboard; the scheduler's HTTP server (health and metrics routes, started even without
+        # a dashboard, on 8787 by default) on a free port, so a taken 8787 prints no "Port 8787 is
+        # already in use" warning.
         cluster = distributed.LocalCluster(n_workers=min(jobs, len(todo)), threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-                                           memory_limit=0)
+                                           host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL,
+                                           memory_limit=0,
+                                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
         client = distributed.Client(cluster, set_as_default=False)
     futures = []
     try:
@@ -231,6 +244,28 @@ def run_sweep(worker, runs, folder, *, name, skills, schedule: list[int], jobs: 
             client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (if it is not running yet) without its warning of
+    "leaked semaphore objects to clean up at shutdown".
+
+    The local cluster's worker processes share semaphores with this process; a SIGKILL of the
+    command leaves them to the tracker, which removes them (nothing leaks) and says so on standard
+    error. The filter reaches only the tracker (its environment at start); this process's is
+    restored at once.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [saved, "ignore:resource_tracker:UserWarning"]))
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = saved
 
 
 def _submit_and_write(distributed, client, worker, todo, folder, name, schedule, log, progress, futures):
