@@ -59,7 +59,12 @@ def dimensionless_time(L: int, y, rho):
 
 
 def level_at(L: int, u, rho):
-    """``y(u)``: R/S at dimensionless time ``u`` (root of :func:`dimensionless_time` in sigma)."""
+    """``y(u)``: R/S at dimensionless time ``u`` (root of :func:`dimensionless_time` in sigma).
+
+    Solved in ``t = log sigma`` (``G(e^t)`` is increasing; across the decades from ``sigma_0``
+    to 1 it is far from linear in sigma): bisection to a bracket of width ``10^-4``, then the
+    Anderson-Björck method inside it to the working precision in ``t``, falling back to
+    bisection should it leave the bracket."""
     if u <= 0:
         return mpmath.mpf(rho)
     G = antiderivative(L)
@@ -70,10 +75,28 @@ def level_at(L: int, u, rho):
         hi = 1 - (1 - hi) / 1000
         if 1 - hi < mpmath.mpf(10) ** (-mpmath.mp.dps + 2):
             return mpmath.mpf(1)
-    # G(x) - g0 carries the rounding of g0 (about 10^-dps |g0|): no tighter residual is asked for
-    tol = (mpmath.mpf(10) ** (4 - mpmath.mp.dps) * (1 + abs(g0))) ** 2
-    s = mpmath.findroot(lambda x: mpmath.re(G(x)) - g0 - u, (s0, hi), solver="anderson", tol=tol, verify=False)
-    return s**L
+
+    def F(t):
+        return mpmath.re(G(mpmath.exp(t))) - g0 - u
+
+    a, b = mpmath.log(s0), mpmath.log(hi)
+    while b - a > mpmath.mpf(10) ** -4:
+        m = (a + b) / 2
+        if F(m) < 0:
+            a = m
+        else:
+            b = m
+    tol = mpmath.eps * 64 * max(1, abs(a))
+    t = mpmath.findroot(F, (a, b), solver="anderson", tol=tol, verify=False, maxsteps=200)
+    if not a <= t <= b:
+        while b - a > tol:
+            m = (a + b) / 2
+            if F(m) < 0:
+                a = m
+            else:
+                b = m
+        t = (a + b) / 2
+    return mpmath.exp(t) ** L
 
 
 def _prec(L, rho, dps):
@@ -206,7 +229,9 @@ def compute_constant(L: int, *, alpha, S, r, eta, dps: int = 15) -> DepthCompute
     (eta S^(2-2/L))^(-alpha/(alpha+2))``. With ``mu = lambda^((alpha+2)/(alpha+1))`` the derivative
     of ``A(mu) mu^(alpha/(alpha+2))`` has the sign of ``zeta mu^alpha (alpha/(alpha+2)) A(mu) - (S^2/2 - Phi_L(u0))``,
     ``u0 = mu^-(alpha+1)/zeta`` (Leibniz's rule on Eq. 238); its sign change is bracketed on a
-    logarithmic grid and solved by the Anderson-Björck method."""
+    logarithmic grid (factors of 10 from mu = 1), narrowed by bisection in ``log mu`` at low
+    precision and refined by the Anderson-Björck method (bisection as fallback) at the working precision. The function is divided
+    by ``S^2`` and ``S^2/2 - Phi_L`` is written ``S^2 y (2 - y)/2``, so it loses no digits at small ``r``."""
     positive("--eta", eta)
     L, alpha, S, r, dps = _check(L, alpha, S, r, dps)
     with mpmath.workdps(_prec(L, mpmath.mpf(_rho(r, S)), dps)):
@@ -215,25 +240,52 @@ def compute_constant(L: int, *, alpha, S, r, eta, dps: int = 15) -> DepthCompute
         zeta = mpmath.zeta(a + 1)
 
         def h(mu):
+            # divided by S^2 (A and Phi_L are S^2 times functions of u), and S^2/2 - Phi_L(u0)
+            # written as S^2 y (2 - y)/2: no cancellation when y(u0) is near r/S (small r)
             u0 = mu ** (-(a + 1)) / zeta
-            return zeta * mu**a * a / (a + 2) * _A(L, mu, a, S_, rho) - (S_**2 / 2 - phi(L, u0, S=S_, rho=rho))
+            y0 = level_at(L, u0, rho)
+            return zeta * mu**a * a / (a + 2) * _A(L, mu, a, S_, rho) / S_**2 - y0 * (2 - y0) / 2
 
-        with mpmath.workdps(8):   # bracket: walk from mu = 1 by factors of 10 to the sign change
-            lo = mpmath.mpf(1)
-            down = h(lo) > 0            # the derivative is negative for small mu, positive for large
-            hi = lo
-            for _ in range(12):
-                hi = lo / 10 if down else lo * 10
-                if (h(hi) > 0) != down:
+        def g(x):
+            return h(mpmath.exp(x))
+
+        with mpmath.workdps(_prec(L, rho, 5)):   # bracket and bisection at low precision
+            # bracket: walk from mu = 1 by factors of 10 to the sign change (the derivative is
+            # negative for small mu, positive for large)
+            lo = mpmath.mpf(0)
+            down = g(lo) > 0
+            for _ in range(60):
+                hi = lo - mpmath.log(10) if down else lo + mpmath.log(10)
+                if (g(hi) > 0) != down:
                     break
                 lo = hi
             else:
-                raise ArithmeticError(f"depth-{L} compute constant: no sign change of the derivative in 10^+-12")
-            guess = mpmath.findroot(lambda x: h(mpmath.exp(x)), (mpmath.log(lo), mpmath.log(hi)),
-                                    solver="anderson", tol=1e-6)
-        step = mpmath.mpf(10) ** -5
-        log_mu = mpmath.findroot(lambda x: h(mpmath.exp(x)), (guess - step, guess + step), solver="secant",
-                                 tol=mpmath.mpf(10) ** (-(dps + 4)), maxsteps=50)
+                raise ArithmeticError(f"depth-{L} compute constant: no sign change of the derivative in mu = 10^+-60")
+            a_, b_ = (hi, lo) if hi < lo else (lo, hi)
+            ga = g(a_)
+            for _ in range(40):               # bisection in log mu to a relative width 1e-6 of mu
+                m = (a_ + b_) / 2
+                gm = g(m)
+                if (gm > 0) == (ga > 0):
+                    a_, ga = m, gm
+                else:
+                    b_ = m
+                if b_ - a_ < mpmath.mpf(10) ** -6:
+                    break
+        # Anderson-Björck inside the bracket (a bracketing method: the function is steep where
+        # y(u0) rises, a step of width ~ I_s/I_e in log u at small r), bisection should it stop outside
+        tol = mpmath.mpf(10) ** (-(dps + 3))
+        log_mu = mpmath.findroot(g, (a_, b_), solver="anderson", tol=tol, maxsteps=100, verify=False)
+        if not a_ <= log_mu <= b_:
+            ga = g(a_)
+            while b_ - a_ > tol:
+                m = (a_ + b_) / 2
+                gm = g(m)
+                if (gm > 0) == (ga > 0):
+                    a_, ga = m, gm
+                else:
+                    b_ = m
+            log_mu = (a_ + b_) / 2
         mu = mpmath.exp(log_mu)
         value = _A(L, mu, a, S_, rho) * mu ** (a / (a + 2)) * (eta * S_ ** (2 - mpmath.mpf(2) / L)) ** (-a / (a + 2))
         return DepthComputeConstant(+value, +mu ** ((a + 1) / (a + 2)), +mu)

@@ -25,11 +25,13 @@ import mpmath
 
 from numeric_check.validation import ArgumentError, positive
 
-__all__ = ["FrequencyLaw", "power_law", "cutoff_law", "table_law", "frequency_law", "LAWS", "MAX_ROWS"]
+__all__ = ["FrequencyLaw", "power_law", "cutoff_law", "table_law", "frequency_law", "LAWS", "MAX_ROWS", "MAX_BYTES"]
 
 LAWS = ("powerlaw", "cutoff")
 #: Rows a frequency table may have (each is one skill).
 MAX_ROWS = 10**6
+#: Bytes a frequency table may have (checked before it is read: 64 bytes a row).
+MAX_BYTES = 64 * MAX_ROWS
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,23 @@ def table_law(path) -> FrequencyLaw:
     integers ``1..n`` in order; values >= 0, finite, summing to a positive number), normalised."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ArgumentError(f"--frequencies: {str(path)!r} has {size} bytes; a table may have at most {MAX_BYTES} "
+                                f"bytes ({MAX_ROWS} rows)")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ArgumentError(f"--frequencies: cannot read {str(path)!r}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ArgumentError(f"--frequencies: {str(path)!r} is not UTF-8 text") from None
+    lines = text.count("\n") + 1
+    if lines > MAX_ROWS + 1:
+        raise ArgumentError(f"--frequencies: at most {MAX_ROWS} rows (and a header line), got {lines} lines")
     rows = [row for row in csv.reader(text.splitlines()) if row and any(c.strip() for c in row)]
+    if len(rows) == 1 and not _is_number(rows[0][0]):
+        raise ArgumentError(f"--frequencies: {str(path)!r} has no rows of numbers: its only row, "
+                            f"{','.join(rows[0])[:60]!r}, is not numbers (want lines 'k,P' or 'k,count', an optional "
+                            f"header line)")
     if rows and not _is_number(rows[0][0]):
         rows = rows[1:]                              # a header line
     if not rows:
@@ -116,10 +129,12 @@ def table_law(path) -> FrequencyLaw:
         if not math.isfinite(v) or v < 0:
             raise ArgumentError(f"--frequencies: row {line}: value must be finite and >= 0, got {v_text!r}")
         values.append(v)
-    total = math.fsum(values)
-    if not total > 0:
-        raise ArgumentError(f"--frequencies: the values of {str(path)!r} must sum to a positive number, got {total:g}")
-    return FrequencyLaw("table", table=tuple(v / total for v in values), source=str(path))
+    top = max(values)
+    if not top > 0:
+        raise ArgumentError(f"--frequencies: the values of {str(path)!r} must sum to a positive number, got 0")
+    scaled = [v / top for v in values]              # by the largest first: the sum cannot overflow
+    total = math.fsum(scaled)
+    return FrequencyLaw("table", table=tuple(v / total for v in scaled), source=str(path))
 
 
 def frequency_law(name: str | None, *, alpha, kc=None) -> FrequencyLaw:

@@ -53,6 +53,8 @@ def human_summary(out: dict) -> str:
     if out.get("A_T") is not None:
         lines.append(f"  A_T = {out['A_T_digits']}, A_C = {out['A_C_digits']}, lambda* = {out['lambda_star_digits']}; "
                      f"stage-like (Eq. 41) for k < {out['stage_like_below_k']:.4g}")
+    if out.get("skills_note"):
+        lines.append(f"  note: {out['skills_note']}")
     lines.append(f"  {'k':>4} {'P_s(k)':>12} {'tau_e':>14} {'tau_s':>14}")
     for i, (pk, te, ts) in enumerate(zip(out["P_s"], out["tau_emerge"], out["tau_saturate"]), start=1):
         lines.append(f"  {i:>4} {pk:>12.6g} {te:>14.6g} {ts:>14.6g}")
@@ -69,6 +71,10 @@ def run(args) -> int:
     seed = checked_seed("--seed", args.seed)
     if args.pdf and not args.latex:
         raise ArgumentError("--pdf needs --latex FILE.tex")
+    if args.json and (args.latex or args.export):
+        raise ArgumentError("--json cannot be combined with --latex or --export (they print a document, not the summary)")
+    if args.export and (args.latex or args.check):
+        raise ArgumentError("--export cannot be combined with --latex or --check (it prints only the formulas)")
     tex = None if args.latex is None else writable_path(args.latex, name="--latex")
     from symbolic.frequencies import frequency_law
 
@@ -102,11 +108,28 @@ def _checks(v, seed: int) -> list:
 
 
 def _export(v, fmt: str) -> int:
-    from derivations.cli.export import export_claim
-    from derivations.variants import claims
+    """The five claims' formulas as ONE document: for ``json`` an object keyed by claim id (each
+    value what ``emergence export`` prints for that claim), for ``latex`` the claims' blocks one
+    after another under ``% claim`` comment lines, for the code formats one module (one C
+    translation unit) holding every claim's functions (their names start with the claim id)."""
+    import json
 
-    for c in claims(v):
-        print(export_claim(c, fmt), end="\n")
+    from derivations.cli.export import claim_formulas, export_claim
+    from derivations.variants import claims
+    from symbolic.printers import export_results
+
+    cs = claims(v)
+    if fmt == "json":
+        print(json.dumps({c.id: json.loads(export_claim(c, fmt)) for c in cs}, indent=1))
+    elif fmt == "latex":
+        print("\n".join(f"% claim {c.id}: {c.title}\n{export_claim(c, fmt)}" for c in cs), end="")
+    else:
+        formulas = [f for c in cs for f in claim_formulas(c, fmt)]
+        description = (f"The depth-{v.depth} variant's results (emergence variant; beyond Nam et al., NeurIPS 2024, "
+                       f"arXiv 2404.17563): " + "; ".join(f"{c.id}: {c.title}" for c in cs))
+        context = " ".join(dict.fromkeys(c.assumptions for c in cs if c.assumptions))
+        print(export_results(formulas, fmt, name=f"variant_L{v.depth}", description=description, context=context),
+              end="")
     return 0
 
 

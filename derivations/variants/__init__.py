@@ -11,13 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
+from symbolic.constants import ALPHA_RANGE, R_OVER_S_RANGE, S_RANGE
 
-__all__ = ["Variant", "variant", "claims", "summary", "CLAIM_MODULES", "MAX_SKILLS_LISTED"]
+__all__ = ["Variant", "variant", "claims", "summary", "CLAIM_MODULES", "MAX_SKILLS_LISTED", "ETA_RANGE", "KC_RANGE"]
 
 #: The claim modules of a variant, in document order.
 CLAIM_MODULES = ("depth_ode", "depth_solution", "depth_times", "depth_asymptotic", "depth_time_law")
 #: ``--skills``: the times are listed for k = 1..K, K at most this.
 MAX_SKILLS_LISTED = 1000
+#: ``--eta``: with ``alpha``, ``S`` and ``r/S`` in :mod:`symbolic.constants`' ranges (ALPHA_RANGE,
+#: S_RANGE, R_OVER_S_RANGE) every number of the variant is computed within these bounds
+#: (``eta S^(2-2/L) T`` stays far inside double range for the loss curve's ``T <= 10^6``).
+ETA_RANGE = (1e-30, 1e30)
+#: ``--kc``: the cutoff law's scale; its loss curve sums ``60 k_c + 1000`` terms at most.
+KC_RANGE = (1e-3, 1e5)
+
+
+def _in_range(name: str, value: float, bounds) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise ArgumentError(f"{name} must lie in [{low:g}, {high:g}] (the range where the variant's numbers are "
+                            f"computed reliably), got {value:g}")
 
 
 @dataclass(frozen=True)
@@ -53,8 +67,14 @@ def variant(*, depth, alpha, S, r, eta, epsilon=0.05, skills=5, dps=15, frequenc
     L = checked_depth(depth)
     alpha, S, eta = positive("--alpha", alpha), positive("--S", S), positive("--eta", eta)
     r = positive("--r", r)
+    _in_range("--alpha", alpha, ALPHA_RANGE)
+    _in_range("--S", S, S_RANGE)
     if not r < S:
         raise ArgumentError(f"--r must lie in (0, S) = (0, {S:g}), got {r:g}")
+    if not R_OVER_S_RANGE[0] <= r / S <= R_OVER_S_RANGE[1]:
+        raise ArgumentError(f"--r must satisfy {R_OVER_S_RANGE[0]:g} <= r/S <= {R_OVER_S_RANGE[1]:g} (the range where "
+                            f"the constants are computed reliably), got r/S = {r / S:g}")
+    _in_range("--eta", eta, ETA_RANGE)
     epsilon = open_interval("--epsilon", epsilon, 0.0, 0.5)
     if not r / S < epsilon:
         raise ArgumentError(f"--epsilon must exceed r/S = {r / S:g} (the emergence threshold lies above the start), "
@@ -62,7 +82,10 @@ def variant(*, depth, alpha, S, r, eta, epsilon=0.05, skills=5, dps=15, frequenc
     skills = integer("--skills", skills, minimum=1, maximum=MAX_SKILLS_LISTED)
     dps = integer("--dps", dps, minimum=5, maximum=200)
     if kc is not None:
+        if (frequencies or "powerlaw") != "cutoff":
+            raise ArgumentError("--kc is only used with --frequencies cutoff")
         kc = positive("--kc", finite("--kc", kc))
+        _in_range("--kc", kc, KC_RANGE)
     return Variant(L, alpha, S, r, eta, epsilon, skills, dps, frequencies or "powerlaw", kc)
 
 
@@ -84,17 +107,19 @@ def summary(v: Variant) -> dict:
 
     law = frequency_law(v.frequencies, alpha=v.alpha, kc=v.kc)
     L, dps = v.depth, v.dps
-    digits = min(dps, 17)
+    digits = dps
     with mpmath.workdps(dps + 10):
         rho = mpmath.mpf(v.r) / v.S
         Ie, Is = dc.times(L, rho=rho, epsilon=v.epsilon, dps=dps)
         scale = mpmath.mpf(v.eta) * mpmath.mpf(v.S) ** (2 - mpmath.mpf(2) / L)
-        ks = list(range(1, v.skills + 1))
+        listed = v.skills if law.kind != "table" else min(v.skills, len(law.table))
+        ks = list(range(1, listed + 1))
         probs = [law.probability(k) for k in ks]
         tau_e = [Ie / (scale * pk) if pk > 0 else mpmath.inf for pk in probs]
         tau_s = [Is / (scale * pk) if pk > 0 else mpmath.inf for pk in probs]
         # Eq. 41 at depth L holds for k < k* = 1/((1 + I_s/I_e)^(1/(alpha+1)) - 1) (power law)
-        k_star = 1 / ((1 + Is / Ie) ** (1 / mpmath.mpf(v.alpha + 1)) - 1)
+        # (expm1/log1p: at small r, I_s/I_e is below the working precision)
+        k_star = 1 / mpmath.expm1(mpmath.log1p(Is / Ie) / (mpmath.mpf(v.alpha) + 1))
         out = {
             "depth": L,
             "frequencies": law.describe(),
@@ -108,13 +133,19 @@ def summary(v: Variant) -> dict:
             "tau_saturate": [float(x) for x in tau_s],
             "P_s": [float(x) for x in probs],
         }
+        if listed < v.skills:
+            out["skills_note"] = (f"the table has {len(law.table)} skills: times listed for k = 1..{listed} "
+                                  f"(--skills {v.skills} asked for more)")
     from derivations.variants.loss import loss_curve
 
     out["loss_curve"] = loss_curve(L, law, S=v.S, r=v.r, eta=v.eta, times=[10.0**e for e in range(-1, 7)])
     with mpmath.workdps(dps + 10):
         if law.has_exponents:
-            a = v.alpha
-            out["exponents"] = {name: (p1 * a + p0) / (q1 * a + q0) for name, (p1, p0, q1, q0) in EXPONENTS.items()}
+            from fractions import Fraction
+
+            a = Fraction(repr(v.alpha))          # the decimal the user wrote: -3/8, not -0.37499999999999994
+            out["exponents"] = {name: float((p1 * a + p0) / (q1 * a + q0))
+                                for name, (p1, p0, q1, q0) in EXPONENTS.items()}
             A_T = dc.A_T(L, alpha=v.alpha, S=v.S, r=v.r, eta=v.eta, dps=dps)
             cc = dc.compute_constant(L, alpha=v.alpha, S=v.S, r=v.r, eta=v.eta, dps=dps)
             out.update(A_T=float(A_T), A_C=float(cc.A_C), lambda_star=float(cc.lambda_star),

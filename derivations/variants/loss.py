@@ -8,13 +8,27 @@ import numpy as np
 
 from numeric_check.simulation.depth import flow_curve
 
-__all__ = ["loss_curve", "U_MIN", "MAX_TERMS"]
+__all__ = ["loss_curve", "cutoff_probabilities", "U_MIN", "MAX_TERMS"]
 
 #: Skills whose dimensionless time ``u`` stays below this are summed linearised:
 #: ``Phi(0) + Phi'(0) u`` (error ``O(u^2)``), with Hurwitz zeta sums for the power law.
 U_MIN = 1e-3
 #: At most this many skills are summed term by term (the rest through the linearised tail).
 MAX_TERMS = 2 * 10**6
+
+
+def cutoff_probabilities(alpha: float, kc: float) -> np.ndarray:
+    """``P_s(k) = k^-(alpha+1) e^(-k/k_c) / Li_{alpha+1}(e^(-1/k_c))`` for ``k = 1..K``,
+    ``K = 60 k_c + 1000``, computed in logarithms (the normaliser, ``~e^(-1/k_c)`` for small
+    ``k_c``, underflows a double below ``k_c ~ 1/700``). The skills beyond K carry a probability
+    below ``e^-60`` of the first's (``P_{K+j}/P_1 < e^(-(K-1)/k_c) < e^-60``), so the loss they
+    leave out is below ``e^-60 S^2/2`` per unit of ``P_1`` times their number weighted by the
+    geometric factor ``1/(1 - e^(-1/k_c))``, i.e. below ``S^2 (k_c + 1) e^-60``.
+    """
+    K = int(60 * kc) + 1000
+    k = np.arange(1, K + 1, dtype=np.float64)
+    log_norm = float(mpmath.log(mpmath.polylog(alpha + 1, mpmath.exp(-1 / mpmath.mpf(kc)))))
+    return np.exp(-(alpha + 1) * np.log(k) - k / kc - log_norm)
 
 
 def loss_curve(L: int, law, *, S: float, r: float, eta: float, times) -> dict:
@@ -25,17 +39,15 @@ def loss_curve(L: int, law, *, S: float, r: float, eta: float, times) -> dict:
     phi0 = S**2 * (1 - rho) ** 2 / 2
     dphi0 = -S**2 * (1 - rho) ** 2 * L * rho ** (2 - 2 / L)           # dPhi/du at u = 0
     losses, tail_u = [], 0.0
+    P_fixed = None
+    if law.kind == "table":
+        P_fixed = np.array(law.table)
+    elif law.kind == "cutoff":
+        P_fixed = cutoff_probabilities(law.alpha, law.kc)
     for T in times:
         tau = scale * float(T)
-        if law.kind == "table":
-            P = np.array(law.table)
-            tail = 0.0
-        elif law.kind == "cutoff":
-            K = int(60 * law.kc) + 1000                                  # P_K / P_1 < e^-60
-            k = np.arange(1, K + 1, dtype=np.float64)
-            norm = float(mpmath.polylog(law.alpha + 1, mpmath.exp(-1 / mpmath.mpf(law.kc))))
-            P = k ** (-(law.alpha + 1)) * np.exp(-k / law.kc) / norm
-            tail = 0.0
+        if P_fixed is not None:
+            P, tail = P_fixed, 0.0
         else:
             a = law.alpha
             zeta = float(mpmath.zeta(a + 1))

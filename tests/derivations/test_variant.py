@@ -131,7 +131,7 @@ def test_cli_other_frequency_laws(capsys, tmp_path):
     assert main(["variant", "--depth", "4", "--frequencies", str(table), "--alpha", "0.6", "--S", "1", "--r", "0.01",
                  "--eta", "1", "--skills", "4", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["P_s"] == pytest.approx([0.6, 0.3, 0.1, 0.0]) and out["tau_emerge"][3] is None
+    assert out["P_s"] == pytest.approx([0.6, 0.3, 0.1]) and "3 skills" in out["skills_note"]   # k = 4 is beyond it
 
 
 @pytest.mark.parametrize("args, match", [
@@ -139,6 +139,11 @@ def test_cli_other_frequency_laws(capsys, tmp_path):
     (["--r", "2"], "--r"), (["--epsilon", "0.7"], "--epsilon"), (["--eta", "-1"], "--eta"),
     (["--skills", "0"], "--skills"), (["--dps", "3"], "--dps"), (["--frequencies", "cutoff"], "--kc"),
     (["--pdf"], "--pdf"), (["--frequencies", "nope.csv"], "cannot read"),
+    (["--alpha", "1e-300"], "--alpha must lie in [0.001, 100]"), (["--alpha", "101"], "--alpha must lie"),
+    (["--S", "1e300", "--r", "1e298"], "--S must lie in [1e-06, 1e+06]"), (["--r", "1e-300"], "r/S"),
+    (["--eta", "1e300"], "--eta must lie in [1e-30, 1e+30]"),
+    (["--frequencies", "cutoff", "--kc", "1e300"], "--kc must lie in [0.001, 100000]"),
+    (["--frequencies", "cutoff", "--kc", "1e-300"], "--kc must lie"), (["--kc", "3"], "only used with"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, match, capsys):
     base = {"--depth": "3", "--alpha": "0.6", "--S": "1", "--r": "0.01", "--eta": "1"}
@@ -162,6 +167,80 @@ def test_argparse_errors_exit_2():
     proc = subprocess.run([sys.executable, "-m", "derivations.cli", "variant", "--depth", "3"], capture_output=True,
                           text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "required" in proc.stderr
+
+
+@pytest.mark.parametrize("extra", [["--export", "json"], ["--latex", "x.tex"]])
+def test_json_with_a_document_is_refused(capsys, extra):
+    assert main(["variant", "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1", "--json",
+                 *extra]) == 2
+    err = capsys.readouterr().err
+    assert "--json cannot be combined" in err and err.count("\n") == 1
+
+
+def _cli_json(capsys, *extra):
+    assert main(["variant", *extra, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("L, r", [(3, "1e-20"), (2, "1e-100")])
+def test_small_r_works(capsys, L, r):
+    """Small r is the regime of the command (it used to fail in the root search of Eq. 330)."""
+    out = _cli_json(capsys, "--depth", str(L), "--alpha", "0.6", "--S", "1", "--r", r, "--eta", "1")
+    assert out["A_C"] > 0 and out["lambda_star"] > 0 and out["stage_like_below_k"] > 0
+
+
+@pytest.mark.parametrize("S, r", [("1e5", "1e3"), ("1e-6", "1e-8")])
+def test_large_and_small_S(capsys, S, r):
+    """With r/S fixed, A and Phi_L are S^2 times functions of u, so
+    A_C(S) / A_C(1) = S^2 (S^(4/3))^(-alpha/(alpha+2)) at L = 3 (tolerance: 15-digit constants)."""
+    one = _cli_json(capsys, "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1")
+    out = _cli_json(capsys, "--depth", "3", "--alpha", "0.6", "--S", S, "--r", r, "--eta", "1")
+    s = float(S)
+    assert out["A_C"] / one["A_C"] == pytest.approx(s**2 * (s ** (4 / 3)) ** (-0.6 / 2.6), rel=1e-10)
+    assert out["A_C"] / one["A_C"] != pytest.approx(s**2 * s ** (-0.6 / 2.6), rel=1e-3)   # eta S would be wrong
+
+
+def test_dps_30_digits_agree_with_emergence_constants(capsys):
+    out = _cli_json(capsys, "--depth", "2", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1", "--dps", "30")
+    cc = pc.compute_constant(alpha="0.6", S=1, r="0.01", eta=1, dps=30)
+    at = pc.A_T(alpha="0.6", S=1, r="0.01", eta=1, dps=30)
+    assert out["A_T_digits"] == pc.nstr(at, 30) and len(out["A_T_digits"].replace("0.", "", 1)) >= 30
+    assert out["A_C_digits"] == pc.nstr(cc.A_C, 30)
+    assert out["lambda_star_digits"] == pc.nstr(cc.lambda_star, 30)
+    assert out["exponents"]["T"] == -0.375
+
+
+def test_table_shorter_than_skills_says_so(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("1,1\n2,2\n3,3\n")
+    out = _cli_json(capsys, "--depth", "2", "--frequencies", str(table), "--alpha", "0.6", "--S", "1", "--r", "0.01",
+                    "--eta", "1")
+    assert len(out["tau_emerge"]) == 3 and "3 skills" in out["skills_note"]
+
+
+def test_cutoff_law_extremes_are_finite(capsys):
+    for kc in ("1e-3", "1e5"):
+        out = _cli_json(capsys, "--depth", "2", "--frequencies", "cutoff", "--kc", kc, "--alpha", "0.6", "--S", "1",
+                        "--r", "0.01", "--eta", "1")
+        assert all(x is not None and x >= 0 for x in out["loss_curve"]["loss"])
+
+
+@pytest.mark.parametrize("fmt", ["json", "python", "c"])
+def test_export_is_one_valid_document(capsys, tmp_path, fmt):
+    import shutil
+
+    assert main(["variant", "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1",
+                 "--export", fmt]) == 0
+    text = capsys.readouterr().out
+    if fmt == "json":
+        assert len(json.loads(text)) == 5
+    elif fmt == "python":
+        namespace = {}
+        exec(compile(text, "<export>", "exec"), namespace)       # our own output
+        assert sum(k.startswith("variant_L3_") for k in namespace) >= 5
+    elif shutil.which("gcc"):
+        (tmp_path / "v.c").write_text(text)
+        assert subprocess.run(["gcc", "-fsyntax-only", str(tmp_path / "v.c")]).returncode == 0
 
 
 def test_export_python_runs(capsys):

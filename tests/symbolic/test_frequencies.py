@@ -59,3 +59,25 @@ def test_names_and_missing_arguments(tmp_path):
         frequency_law(str(tmp_path / "missing.csv"), alpha=0.6)
     with pytest.raises(ArgumentError, match="--alpha"):
         power_law(alpha=-1)
+
+
+def test_huge_counts_are_normalised_by_the_largest_first(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("1,1e308\n2,1e308\n")
+    assert table_law(table).table == (0.5, 0.5)
+
+
+def test_a_lone_non_numeric_row_is_called_not_numbers(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n")
+    with pytest.raises(ArgumentError, match="is not numbers"):
+        table_law(table)
+
+
+def test_too_many_rows_are_refused_before_parsing(tmp_path):
+    from symbolic.frequencies import MAX_ROWS
+
+    table = tmp_path / "t.csv"
+    table.write_text("1,1\n" * (MAX_ROWS + 5))
+    with pytest.raises(ArgumentError, match="at most"):
+        table_law(table)
