@@ -83,13 +83,23 @@ def run(args) -> int:
         return _export(v, args.export)
     if tex is not None:
         return _latex(v, tex, args.pdf, seed)
-    from derivations.variants import summary
+    from derivations.claim import run_checks
+    from derivations.variants import claims, summary
+    from numeric_check.progress import on_terminal, progress_bar
 
-    out = summary(v)
-    if args.check:
-        results = _checks(v, seed)
-        out["checks"] = [r.as_json() for r in results]
-        out["passed"] = all(r.passed for r in results)
+    # a bar on standard error on a terminal only (none in a pipe or with --json): the summary,
+    # then one unit per claim
+    with progress_bar(total=1 + (5 if args.check else 0), desc="variant", unit="step",
+                      enabled=not args.json and on_terminal(), leave=False) as bar:
+        out = summary(v)
+        bar.update()
+        if args.check:
+            results = []
+            for c in claims(v):
+                results.append(run_checks(c, seed))
+                bar.update()
+            out["checks"] = [r.as_json() for r in results]
+            out["passed"] = all(r.passed for r in results)
     if args.json:
         print(strict_json(out, indent=1))
     else:
@@ -98,13 +108,6 @@ def run(args) -> int:
             print(f"  {r['id']:<28} symbolic {'ok' if r['symbolic'] else 'FAILED':<6} {r['method']:<22} "
                   f"error {r['numeric_error']:.3g} <= {r['tolerance']:.3g}: {'passed' if r['passed'] else 'FAILED'}")
     return 0 if out.get("passed", True) else 1
-
-
-def _checks(v, seed: int) -> list:
-    from derivations.claim import run_checks
-    from derivations.variants import claims
-
-    return [run_checks(c, seed) for c in claims(v)]
 
 
 def _export(v, fmt: str) -> int:
@@ -135,15 +138,20 @@ def _export(v, fmt: str) -> int:
 
 def _latex(v, tex, pdf: bool, seed: int) -> int:
     from derivations.document.latex import compile_pdf, find_pdflatex
-    from derivations.variants.document import write_document
+    from derivations.variants.document import DOCUMENT_STEPS, write_document
+    from numeric_check.progress import on_terminal, progress_bar
 
-    write_document(v, tex, seed=seed)
-    print(f"wrote {tex}")
-    if pdf:
-        if find_pdflatex() is None:
-            import sys
+    compile_it = pdf and find_pdflatex() is not None
+    with progress_bar(total=DOCUMENT_STEPS + (1 if compile_it else 0), desc="variant document", unit="step",
+                      enabled=on_terminal(), leave=False) as bar:
+        write_document(v, tex, seed=seed, step=bar.update)
+        bar.write(f"wrote {tex}")
+        if compile_it:
+            made = compile_pdf(tex)
+            bar.update()
+            bar.write(f"wrote {made}")
+    if pdf and not compile_it:
+        import sys
 
-            print("emergence: pdflatex not found on PATH; wrote the .tex only", file=sys.stderr)
-            return 0
-        print(f"wrote {compile_pdf(tex)}")
+        print("emergence: pdflatex not found on PATH; wrote the .tex only", file=sys.stderr)
     return 0

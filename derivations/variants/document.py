@@ -124,12 +124,20 @@ def changes_table(v) -> str:
             "\n\\bottomrule\\end{tabular}\\end{center}\n")
 
 
-def document_text(v, tex_dir: Path, *, seed: int = 0) -> tuple[str, list]:
+#: Units of work :func:`document_text` reports to its ``step`` callback (summary, five claims,
+#: figure, table of changes).
+DOCUMENT_STEPS = 8
+
+
+def document_text(v, tex_dir: Path, *, seed: int = 0, step=None) -> tuple[str, list]:
     """The document's text and the check results it reports (the figure is written under
-    ``tex_dir/figures/variant/``)."""
+    ``tex_dir/figures/variant/``). ``step()``, if given, is called after each of the
+    :data:`DOCUMENT_STEPS` parts (for a progress bar)."""
     from derivations.variants import claims, summary
 
+    step = step or (lambda: None)
     out = summary(v)
+    step()
     params = (rf"$\alpha = {number(v.alpha)}$, $S = {number(v.S)}$, $r = {number(v.r)}$, $\eta = {number(v.eta)}$, "
               rf"$\epsilon = {number(v.epsilon)}$, frequencies: {escape(out['frequencies'])}")
     parts = [_PREAMBLE.replace("%(L)s", str(v.depth)).replace("%(version)s", derivations.__version__)
@@ -140,21 +148,25 @@ def document_text(v, tex_dir: Path, *, seed: int = 0) -> tuple[str, list]:
         result = run_checks(c, seed)
         results.append(result)
         parts.append(claim_latex(c, result))
+        step()
     figure = draw_figure(v, tex_dir / "figures" / "variant", out)
+    step()
     rel = Path(figure.pdf).resolve().relative_to(tex_dir.resolve()).as_posix()
     parts.append("\\section{Emergence curves}\n\\begin{figure}[ht]\\centering\n"
                  f"\\includegraphics{{{rel}}}\n\\caption{{{figure.caption}}}\n\\end{{figure}}\n")
     parts.append(changes_table(v))
+    step()
     passed = sum(r.passed for r in results)
     parts.append(f"\\section{{Verification summary}}\n{passed} of {len(results)} claims passed both checks.\n")
     parts.append("\\end{document}\n")
     return "".join(parts), results
 
 
-def write_document(v, tex_path, *, seed: int = 0) -> list:
-    """Write the document to ``tex_path`` atomically; return the check results."""
+def write_document(v, tex_path, *, seed: int = 0, step=None) -> list:
+    """Write the document to ``tex_path`` atomically; return the check results (``step`` as in
+    :func:`document_text`)."""
     tex_path = Path(tex_path)
     tex_dir = tex_path.resolve().parent
-    text, results = document_text(v, tex_dir, seed=seed)
+    text, results = document_text(v, tex_dir, seed=seed, step=step)
     atomic_write_text(tex_path, text, name="--latex")
     return results

@@ -291,3 +291,16 @@ def test_loss_curves_are_exact_sums(tmp_path):
     A_T = float(depth_A_T(3, alpha=0.6, S=1, r=0.01, eta=1))
     assert abs(big * 1e5**0.375 / A_T - 1) < 1e-6
     assert abs(big * 1e5**0.375 / (1.001 * A_T) - 1) > 1e-4
+
+
+def test_progress_bar_on_a_terminal_only(capsys, monkeypatch):
+    import numeric_check.progress as progress
+
+    argv = ["variant", "--depth", "3", "--alpha", "0.6", "--S", "1", "--r", "0.01", "--eta", "1"]
+    assert main(argv) == 0
+    assert capsys.readouterr().err == ""                    # a pipe: no bar
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    assert main(argv) == 0
+    assert "variant" in capsys.readouterr().err             # a terminal: the bar on standard error
+    assert main(argv + ["--json"]) == 0
+    assert capsys.readouterr().err == ""                    # --json: none
