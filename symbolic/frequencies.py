@@ -63,6 +63,17 @@ class FrequencyLaw:
         no power-law tail, so the loss reaches its floor without a power law)."""
         return self.kind == "powerlaw"
 
+    def latex(self) -> str:
+        """:meth:`describe` as LaTeX maths (for the variant's document)."""
+        if self.kind == "powerlaw":
+            return rf"$P_s(k) = k^{{-(\alpha+1)}}/\zeta(\alpha+1)$, $\alpha = {self.alpha:g}$"
+        if self.kind == "cutoff":
+            return (rf"$P_s(k) \propto k^{{-(\alpha+1)}} e^{{-k/k_c}}$, $\alpha = {self.alpha:g}$, "
+                    rf"$k_c = {self.kc:g}$")
+        name = self.source.replace("\\", "/")
+        safe = "".join(c if c.isalnum() or c in "./-_ " else "?" for c in name)
+        return rf"table \texttt{{{safe}}} ({len(self.table)} skills)"
+
     def describe(self) -> str:
         if self.kind == "powerlaw":
             return f"P_s(k) = k^-(alpha+1)/zeta(alpha+1), alpha={self.alpha:g}"

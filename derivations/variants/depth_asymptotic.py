@@ -97,7 +97,7 @@ def claim(L: int) -> Claim:
         steps=tuple(steps),
         check_symbolic=_check_symbolic(L),
         check_numeric=_check_numeric(L),
-        symbolic_check="the limit of the exact emergence time over the statement as R_0 -> 0 is 1 (SymPy limit)",
+        symbolic_check=r"the limit of the exact emergence time over the statement as $R_0 \to 0$ is 1 (SymPy limit)",
         assumptions=r"As claim times, with $R_0 \to 0$ at fixed $\epsilon$, $\eta$, $p$, $S$.",
         summary=("The numeric check evaluates the exact emergence time with mpmath at 120 digits at "
                  "$R_0/S = 10^{-8}$ and $10^{-64}$ and compares its ratio to the statement with the "

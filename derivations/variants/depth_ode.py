@@ -94,7 +94,7 @@ def claim(L: int) -> Claim:
         steps=tuple(steps),
         check_symbolic=_check_symbolic(L),
         check_numeric=_check_numeric(L),
-        symbolic_check=("a second route, dR/dt = R times the sum of the factors' logarithmic derivatives along the "
+        symbolic_check=(r"a second route, $d\mathcal{R}/dt = \mathcal{R} \sum_l \frac{d}{dt}\log a^{(l)}$ along the "
                         "flow under balance, simplifies to the statement; every difference of squares has derivative "
                         "0" + ("; equals Eq. 34" if L == 2 else "; equals the linear model's flow" if L == 1 else "")),
         assumptions=(rf"Model $f = \sum_k \prod_{{l=1}}^{{{L}}} a_k^{{(l)}} g_k$ trained by gradient flow on the "

@@ -82,9 +82,9 @@ def claim(L: int) -> Claim:
         steps=tuple(steps),
         check_symbolic=_check_symbolic(L),
         check_numeric=_check_numeric(L),
-        symbolic_check=("dt/dR of the statement times the ODE's rate simplifies to 1 and t(R_0) = 0" +
-                        ("; R(t) solved from it equals Eq. 35" if L == 2 else
-                         "; R(t) solved from it equals Eq. 125 at R_0 = 0" if L == 1 else "")),
+        symbolic_check=(r"$dt/d\mathcal{R}$ of the statement times the ODE's rate simplifies to 1 and $t(R_0) = 0$" +
+                        (r"; $\mathcal{R}(t)$ solved from it equals Eq.~35" if L == 2 else
+                         r"; $\mathcal{R}(t)$ solved from it equals Eq.~125 at $R_0 = 0$" if L == 1 else "")),
         assumptions=r"Balanced start $\mathcal{R}(0) = R_0 \in (0, S)$, $R_0 < R < S$, $p = d_k/D$.",
         summary=("The numeric check inverts the statement's $t(R)$ by bisection at every step of a gradient-descent "
                  "run of the depth-L model (every factor trained) and compares the strengths."),

@@ -95,8 +95,9 @@ def claim(L: int) -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic(L),
         check_numeric=_check_numeric(L),
-        symbolic_check=("the statement equals Eq. 321 with eta S replaced by eta S^(2-2/L), and the law "
-                        "A_T T^(-alpha/(alpha+1)) scales as c^(-alpha/(alpha+1)) under T -> cT (Eq. 49's argument)"),
+        symbolic_check=(r"the statement equals Eq.~321 with $\eta S$ replaced by $\eta S^{2-2/L}$, and the law "
+                        r"$A_T T^{-\alpha/(\alpha+1)}$ scales as $c^{-\alpha/(\alpha+1)}$ under $T \to cT$ "
+                        r"(Eq.~49's argument)"),
         assumptions=r"$D, N, n_s \to \infty$ (Thm. 4 with $\lambda = \infty$), equal start $R_k(0) = R_0$, balanced.",
         summary=("The numeric check sums Eq. 236 directly over a million skills at two dimensionless times and "
                  "compares it with the statement, whose integral $J_L$ is computed by mpmath."),

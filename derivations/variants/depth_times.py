@@ -101,9 +101,9 @@ def claim(L: int) -> Claim:
         steps=steps,
         check_symbolic=_check_symbolic(L),
         check_numeric=_check_numeric(L),
-        symbolic_check=("d tau_e/d epsilon and d tau_s/d epsilon equal S over the ODE's rate at the thresholds "
-                        "(fundamental theorem of calculus) and tau_e vanishes at epsilon = R_0/S" +
-                        ("; both equal Eq. 40 after expanding the logarithms" if L == 2 else "")),
+        symbolic_check=(r"$d\tau^{(e)}/d\epsilon$ and $d\tau^{(s)}/d\epsilon$ equal $S$ over the ODE's rate at the "
+                        r"thresholds (fundamental theorem of calculus) and $\tau^{(e)}$ vanishes at $\epsilon = R_0/S$" +
+                        ("; both equal Eq.~40 after expanding the logarithms" if L == 2 else "")),
         assumptions=r"Balanced start $R_0 < \epsilon S$, $0 < \epsilon < 1/2$, $p = d_k/D$ ($\to P_s(k)$ as $D \to \infty$).",
         summary=("The numeric check reads the crossing times of $\\epsilon S$ and $(1-\\epsilon)S$ off gradient-descent "
                  "runs of the depth-L model, recorded at every step, and compares them with the statement."),

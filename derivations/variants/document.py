@@ -14,6 +14,7 @@ from derivations.document.figures import TEXT_WIDTH_IN, save, styled
 from derivations.document.latex import claim_latex
 from derivations.document.typeset import escape, number
 from numeric_check.validation import atomic_write_text
+from symbolic.frequencies import frequency_law
 
 __all__ = ["write_document", "document_text", "curve", "draw_figure", "changes_table"]
 
@@ -86,7 +87,7 @@ def draw_figure(v, folder: Path, summary_out: dict):
         fig.tight_layout()
         caption = (rf"Skill strengths $\mathcal{{R}}_k(T)/S$ of the three most frequent skills at depth "
                    rf"{', '.join(str(d) for d in depths)}: exact gradient-flow curves ($D\to\infty$, "
-                   rf"$R_k(0) = {number(v.r)}$, $S = {number(v.S)}$, $\eta = {number(v.eta)}$, {escape(law.describe())}).")
+                   rf"$R_k(0) = {number(v.r)}$, $S = {number(v.S)}$, $\eta = {number(v.eta)}$, {law.latex()}).")
         figure = save(fig, out, f"variant_depth_{v.depth}", caption)
         plt.close(fig)
         return [figure]
@@ -139,7 +140,8 @@ def document_text(v, tex_dir: Path, *, seed: int = 0, step=None) -> tuple[str, l
     out = summary(v)
     step()
     params = (rf"$\alpha = {number(v.alpha)}$, $S = {number(v.S)}$, $r = {number(v.r)}$, $\eta = {number(v.eta)}$, "
-              rf"$\epsilon = {number(v.epsilon)}$, frequencies: {escape(out['frequencies'])}")
+              rf"$\epsilon = {number(v.epsilon)}$, "
+              f"frequencies: {frequency_law(v.frequencies, alpha=v.alpha, kc=v.kc).latex()}")
     parts = [_PREAMBLE.replace("%(L)s", str(v.depth)).replace("%(version)s", derivations.__version__)
              .replace("%(parameters)s", params)]
     parts.append(f"\\section{{Derivation and checks at depth {v.depth}}}\n")
