@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from numeric_check.validation import ArgumentError, finite, integer, open_interval, positive
 from symbolic.constants import ALPHA_RANGE, R_OVER_S_RANGE, S_RANGE
 
-__all__ = ["Variant", "variant", "claims", "summary", "CLAIM_MODULES", "MAX_SKILLS_LISTED", "ETA_RANGE", "KC_RANGE"]
+__all__ = ["Variant", "variant", "claims", "summary", "CLAIM_MODULES", "MAX_SKILLS_LISTED", "ETA_RANGE", "KC_RANGE", "MAX_DELAY_DIGITS"]
 
 #: The claim modules of a variant, in document order.
 CLAIM_MODULES = ("depth_ode", "depth_solution", "depth_times", "depth_asymptotic", "depth_time_law")
@@ -23,6 +23,11 @@ MAX_SKILLS_LISTED = 1000
 #: S_RANGE, R_OVER_S_RANGE) every number of the variant is computed within these bounds
 #: (``eta S^(2-2/L) T`` stays far inside double range for the loss curve's ``T <= 10^6``).
 ETA_RANGE = (1e-30, 1e30)
+#: ``--r`` at depth L >= 3: the emergence delay ``I_e ~ (S/r)^((L-2)/L)/(L-2)`` is at most
+#: ``10^MAX_DELAY_DIGITS``. Every evaluation of ``G(sigma) - G(sigma_0)`` loses that many digits and
+#: the minimiser of Eq. 330 sits on an emergence step of relative width ``I_s/I_e`` in ``log u``;
+#: at the bound ``compute_constant`` takes 17 s at L = 3 (r/S = 1e-36) on the shared 2-core machine.
+MAX_DELAY_DIGITS = 12
 #: ``--kc``: the cutoff law's scale; its loss curve sums ``60 k_c + 1000`` terms at most.
 KC_RANGE = (1e-3, 1e5)
 
@@ -74,6 +79,10 @@ def variant(*, depth, alpha, S, r, eta, epsilon=0.05, skills=5, dps=15, frequenc
     if not R_OVER_S_RANGE[0] <= r / S <= R_OVER_S_RANGE[1]:
         raise ArgumentError(f"--r must satisfy {R_OVER_S_RANGE[0]:g} <= r/S <= {R_OVER_S_RANGE[1]:g} (the range where "
                             f"the constants are computed reliably), got r/S = {r / S:g}")
+    if L >= 3 and r / S < 10.0 ** (-MAX_DELAY_DIGITS * L / (L - 2)) * (1 - 1e-12):
+        raise ArgumentError(f"--r: at depth {L} r/S must be at least 10^-{MAX_DELAY_DIGITS * L / (L - 2):.4g} "
+                            f"(I_e ~ (S/r)^((L-2)/L) at most 10^{MAX_DELAY_DIGITS}, the range where the constants "
+                            f"are computed in seconds), got r/S = {r / S:g}")
     _in_range("--eta", eta, ETA_RANGE)
     epsilon = open_interval("--epsilon", epsilon, 0.0, 0.5)
     if not r / S < epsilon:

@@ -141,7 +141,7 @@ def test_cli_other_frequency_laws(capsys, tmp_path):
     (["--pdf"], "--pdf"), (["--frequencies", "nope.csv"], "cannot read"),
     (["--alpha", "1e-300"], "--alpha must lie in [0.001, 100]"), (["--alpha", "101"], "--alpha must lie"),
     (["--S", "1e300", "--r", "1e298"], "--S must lie in [1e-06, 1e+06]"), (["--r", "1e-300"], "r/S"),
-    (["--eta", "1e300"], "--eta must lie in [1e-30, 1e+30]"),
+    (["--eta", "1e300"], "--eta must lie in [1e-30, 1e+30]"), (["--depth", "4", "--r", "1e-30"], "at depth 4"),
     (["--frequencies", "cutoff", "--kc", "1e300"], "--kc must lie in [0.001, 100000]"),
     (["--frequencies", "cutoff", "--kc", "1e-300"], "--kc must lie"), (["--kc", "3"], "only used with"),
 ])
