@@ -76,7 +76,7 @@ def variant(*, depth, alpha, S, r, eta, epsilon=0.05, skills=5, dps=15, frequenc
     _in_range("--S", S, S_RANGE)
     if not r < S:
         raise ArgumentError(f"--r must lie in (0, S) = (0, {S:g}), got {r:g}")
-    if not R_OVER_S_RANGE[0] <= r / S <= R_OVER_S_RANGE[1]:
+    if not R_OVER_S_RANGE[0] * (1 - 1e-12) <= r / S <= R_OVER_S_RANGE[1]:      # (r/S rounded)
         raise ArgumentError(f"--r must satisfy {R_OVER_S_RANGE[0]:g} <= r/S <= {R_OVER_S_RANGE[1]:g} (the range where "
                             f"the constants are computed reliably), got r/S = {r / S:g}")
     if L >= 3 and r / S < 10.0 ** (-MAX_DELAY_DIGITS * L / (L - 2)) * (1 - 1e-12):

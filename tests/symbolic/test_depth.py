@@ -165,3 +165,27 @@ def test_depth_3_constants_are_stable_in_the_precision():
         c = dc.compute_constant(3, alpha="0.6", S=1, r="0.01", eta=1, dps=20)
         d = dc.compute_constant(3, alpha="0.6", S=1, r="0.01", eta=1, dps=25)
         assert abs(c.A_C - d.A_C) < mpmath.mpf(10) ** -19 and abs(c.lambda_star - d.lambda_star) < mpmath.mpf(10) ** -18
+
+
+def test_level_at_inverts_the_time_at_tiny_r():
+    """Solved in log sigma: the time of the level found is u to the working precision (it used to
+    stop after one step when G(sigma_0) ~ r^(-1/3) is huge)."""
+    with mpmath.workdps(60):
+        rho = mpmath.mpf("1e-100")
+        for u in (mpmath.mpf("1e30"), mpmath.mpf("2.1e33")):
+            y = dc.level_at(3, u, rho)
+            assert abs(dc.dimensionless_time(3, y, rho) / u - 1) < mpmath.mpf(10) ** -20
+
+
+def test_small_r_compute_constant_is_the_minimum():
+    """At r/S = 1e-20 (L = 3) the root of the derivative is the minimum of Eq. 330's function:
+    moving mu by 1e-3 either way raises it (a wrong root would lower it on one side)."""
+    kw = dict(alpha="0.6", S=1, r="1e-20")
+    cc = dc.compute_constant(3, eta=1, **kw)
+    a = mpmath.mpf("0.6")
+
+    def f(mu):          # A(mu) mu^(alpha/(alpha+2)) at eta = S = 1 (A_lambda's argument is mu)
+        return dc.A_lambda(3, mu, **kw) * mu ** (a / (a + 2))
+    assert f(cc.mu_star) == pytest.approx(float(cc.A_C), rel=1e-12)
+    assert f(cc.mu_star) < f(cc.mu_star * (1 + mpmath.mpf("1e-3")))
+    assert f(cc.mu_star) < f(cc.mu_star * (1 - mpmath.mpf("1e-3")))
