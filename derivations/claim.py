@@ -14,7 +14,7 @@ False
 >>> Agreement(error=0.0, tolerance=1.0, reason="x", method="guess")
 Traceback (most recent call last):
 ...
-ValueError: Agreement.method must be one of simulation, exact sum, quadrature, network run; got 'guess'
+ValueError: Agreement.method must be one of simulation, exact sum, quadrature, network run (or several joined by ' + '); got 'guess'
 """
 from __future__ import annotations
 
