@@ -50,7 +50,7 @@ _ASSUMPTIONS = {"positive", "negative", "nonnegative", "nonpositive", "real", "i
                 "finite", "zero", "nonzero", "complex", "extended_real", "commutative", "odd", "even", "prime"}
 _KINDS = sorted(_OPERATORS) + sorted(_CONSTANTS) + ["Symbol", "Integer", "Rational", "Float", "UndefinedFunction",
                                                     "Integral", "Sum", "Product", "Piecewise", "Tuple", "Order",
-                                                    "Derivative", "Matrix", "ZeroMatrix"]
+                                                    "Derivative", "Matrix", "ZeroMatrix", "Indexed"]
 
 
 def _assumptions(symbol: sp.Symbol) -> dict:
@@ -90,6 +90,8 @@ def to_tree(expr) -> dict:
                 "variables": [[to_tree(v), int(n)] for v, n in expr.variable_count]}
     if isinstance(expr, sp.Tuple):
         return {"node": "Tuple", "args": [to_tree(a) for a in expr.args]}
+    if isinstance(expr, sp.Indexed):
+        return {"node": "Indexed", "base": to_tree(expr.base.label), "indices": [to_tree(i) for i in expr.indices]}
     if name in _OPERATORS:
         return {"node": name, "args": [to_tree(a) for a in expr.args]}
     raise ArgumentError(f"expression tree: cannot write a {name} node")
@@ -171,6 +173,14 @@ class _Reader:
             return sp.Derivative(sub(node.get("expr")), *[(sub(v), n) for v, n in pairs], evaluate=False)
         if kind == "Tuple":
             return sp.Tuple(*[sub(a) for a in self.items(node.get("args"), "args")])
+        if kind == "Indexed":
+            label = sub(node.get("base"))
+            if not isinstance(label, sp.Symbol):
+                self.fail("an Indexed node's base must be a Symbol")
+            indices = [sub(i) for i in self.items(node.get("indices"), "indices")]
+            if not indices:
+                self.fail("an Indexed node needs at least one index")
+            return sp.IndexedBase(label)[tuple(indices)]
         if kind == "ZeroMatrix":
             return sp.ZeroMatrix(sub(node.get("rows")), sub(node.get("cols")))
         if kind == "Matrix":

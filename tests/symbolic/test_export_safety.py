@@ -107,3 +107,15 @@ def test_a_parameter_named_lambda_gives_valid_python():
     namespace = {}
     exec(source, namespace)
     assert namespace["mode"](2.0, 3.0) == 6.0
+
+
+def test_indexed_sums_round_trip_and_a_non_symbol_base_is_refused():
+    k = sp.Symbol("k", integer=True, positive=True)
+    d, R = sp.IndexedBase("d"), sp.IndexedBase("R")
+    expr = sp.Sum(d[k] * (S - R[k]) ** 2 / 2, (k, 1, N))          # Eq. 11's form
+    assert from_tree(json.loads(json.dumps(to_tree(expr)))) == expr
+    bad = {"node": "Indexed", "base": {"node": "Integer", "value": "3"}, "indices": [to_tree(k)]}
+    with pytest.raises(ArgumentError, match="base must be a Symbol"):
+        from_tree(bad)
+    with pytest.raises(ArgumentError, match="at least one index"):
+        from_tree({"node": "Indexed", "base": to_tree(S), "indices": []})
