@@ -30,6 +30,7 @@ numeric_check.validation.ArgumentError: eta must be a finite number > 0, got 0
 """
 from __future__ import annotations
 
+import errno
 import json
 import math
 import numbers
@@ -233,8 +234,11 @@ def _check_folder(folder: Path, *, name: str, shown: Path) -> None:
             probe.rmdir()
     except OSError as exc:
         where = "folder" if ancestor == folder else "a folder in"
-        raise ArgumentError(f"{name} {str(shown)!r} cannot be written: {where} {str(ancestor)!r}: "
-                            f"{exc.strerror or exc}") from None
+        why = exc.strerror or str(exc)
+        if exc.errno == errno.ENOENT and ancestor.is_dir():
+            # /proc, /sys: the folder exists but its file system makes no new entries
+            why = "its file system does not let new files be made there"
+        raise ArgumentError(f"{name} {str(shown)!r} cannot be written: {where} {str(ancestor)!r}: {why}") from None
 
 
 def writable_path(path, *, name: str = "output") -> Path:

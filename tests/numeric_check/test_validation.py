@@ -1,9 +1,11 @@
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from numeric_check.validation import ArgumentError, atomic_write_text, finite, integer, open_interval, positive, positive_array
+from numeric_check.validation import (ArgumentError, atomic_write_text, finite, integer, open_interval, positive,
+                                      positive_array, writable_path)
 
 
 @pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), "abc", None, True])
@@ -148,3 +150,11 @@ def test_a_folder_made_before_a_too_long_name_failed_is_removed(tmp_path):
     with pytest.raises(OSError) as info:
         atomic_write_text(target, "data")
     assert info.value.filename == str(target) and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_a_pseudo_file_system_is_named_as_such_not_as_a_missing_folder():
+    with pytest.raises(ArgumentError) as info:
+        writable_path("/proc/emergence-test.tex", name="-o")
+    message = str(info.value)
+    assert "'/proc'" in message and "No such file" not in message and "new files" in message
