@@ -24,7 +24,7 @@ from numeric_check.validation import ArgumentError
 from symbolic.printers import latex
 from symbolic.symbols import GLOSSARY
 
-__all__ = ["build_document", "compile_pdf", "find_pdflatex", "needs_rerun", "claim_latex", "caption_text", "escape"]
+__all__ = ["build_document", "compile_pdf", "find_pdflatex", "needs_rerun", "claim_latex", "equation_list", "caption_text", "escape"]
 
 log = logging.getLogger("emergence.latex")
 
@@ -91,11 +91,32 @@ def methods_sentence(results: list[CheckResult]) -> str:
     return f"Of the {len(results)} numeric checks, {listed}{several}."
 
 
+def equation_list(equations: tuple[str, ...]) -> str:
+    """The paper's equation numbers as the document cites them, runs of three or more joined.
+
+    Examples
+    --------
+    >>> equation_list(("8",))
+    'Eq.~8'
+    >>> equation_list(("187", "188", "189", "190", "222", "223"))
+    'Eqs.~187--190, 222, 223'
+    """
+    numbers = [int(e) if e.isdigit() else None for e in equations]
+    parts, i = [], 0
+    while i < len(equations):
+        j = i
+        while numbers[i] is not None and j + 1 < len(equations) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        parts.append(f"{equations[i]}--{equations[j]}" if j - i >= 2 else ", ".join(equations[i:j + 1]))
+        i = j + 1
+    return ("Eq.~" if len(equations) == 1 else "Eqs.~") + ", ".join(parts)
+
+
 def claim_latex(claim: Claim, result: CheckResult | None) -> str:
     """The subsection of one claim."""
     title = REGISTRY[claim.id].latex_title if claim.id in REGISTRY else escape(claim.title)
     out = [f"\\subsection{{{title}}}\\label{{claim:{claim.id}}}\n",
-           f"\\textbf{{Claim \\texttt{{{claim.id}}}}} (paper: Eq.~{', '.join(claim.equations)}).\n\n"]
+           f"\\textbf{{Claim \\texttt{{{claim.id}}}}} (paper: {equation_list(claim.equations)}).\n\n"]
     if claim.summary:
         out.append(claim.summary + "\n\n")
     if claim.assumptions:
