@@ -206,6 +206,14 @@ def _fit_line(fit: dict) -> str:
     return line + ("\n" + warning if warning else "")
 
 
+def _seed_interval(summary: dict) -> list[str]:
+    boot = summary.get("seed_bootstrap")
+    if not boot or boot.get("low") is None:
+        return []
+    return [f"{boot['name']} over seeds: {int(boot['level'] * 100)}% interval [{boot['low']:.4g}, {boot['high']:.4g}] "
+            f"({boot['n_seeds']} seeds resampled {boot['n_boot']} times)"]
+
+
 def format_summary(summary: dict) -> str:
     """The printed report of :func:`numeric_check.closed_forms.calibration.analyse`'s dict."""
     if "missing" in summary:
@@ -215,6 +223,7 @@ def format_summary(summary: dict) -> str:
     if summary["experiment"] == "time":
         fit = summary["fit"]
         lines.append(_fit_line(fit) + f"  [paper: 1/22 = {1/22:.4g}]")
+        lines += _seed_interval(summary)
         lines.append(f"emergence order (R_k/S = 0.5): {summary['emergence_order']} "
                      f"({'in' if summary['in_frequency_order'] else 'NOT in'} frequency order; "
                      f"{len(summary['skills_emerged'])} of {n} skills emerged)")
@@ -223,9 +232,12 @@ def format_summary(summary: dict) -> str:
             lines.append(f"{s['k']:>2} {_num(s['step_half_measured'], '>14.0f', 'not reached'):>14} "
                          f"{_num(s['step_half_predicted'], '>10.0f', 'not reached'):>10} "
                          f"{_num(s['ratio_predicted_to_measured'], '>10.3f', '-'):>10} {s['rms']:>8.3f}")
+        if summary.get("rms_skills_2_on") is not None:
+            lines.append(f"rms of R/S over skills 2..{n} (the prediction): {summary['rms_skills_2_on']:.3f}")
         return "\n".join(lines)
     for entry in summary["fits"]:
         lines.append(_fit_line(entry["fit"]))
+        lines += _seed_interval(entry)
         lines.append(f"  prediction for n_s={n}, rms of R/S per skill: "
                      + ", ".join(f"k={s['k']}: {s['rms']:.3f}" for s in entry["skills"])
                      + f"; all skills {entry['rms_all_skills']:.3f}")
