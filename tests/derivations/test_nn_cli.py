@@ -203,3 +203,19 @@ def test_nn_help_names_the_dask_options(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--scheduler tcp://HOST:PORT" in text and "local Dask cluster" in text
     assert "docs/distributed.md" in text
+
+
+def test_the_committed_paper_time_runs_read_back_and_print_their_seed_interval():
+    """docs/results/nn/time-paper: K.1 settings, 5 seeds of n_s = 1 and 5, every run complete."""
+    import json
+    from pathlib import Path
+
+    from derivations.cli.nn import format_summary
+    from numeric_check.networks.experiments import load_results
+
+    folder = Path(__file__).resolve().parents[2] / "docs" / "results" / "nn" / "time-paper"
+    spec, results = load_results(folder)
+    assert (spec.n_b, spec.width, spec.batch, spec.steps, spec.eval_samples) == (32, 1000, 4000, 30000, 20000)
+    assert len(results) == 10 and all(r.steps[-1] == 30000 for r in results)
+    text = format_summary(json.loads((folder / "summary.json").read_text()))
+    assert "interval [" in text and "skills 2..5" in text
