@@ -157,12 +157,16 @@ def caption_text(caption: str) -> str:
     "Scaling laws (reproduces the paper's Fig.~2)."
     >>> caption_text("Fig.~4 reproduced at reduced scale: one block.")
     "One block (reproduces the paper's Fig.~4 at reduced scale)."
+    >>> caption_text("Fig.~1 reproduced: mean (s.d. over seeds) of R. Results: two runs.")
+    "Mean (s.d. over seeds) of R (reproduces the paper's Fig.~1). Results: two runs."
     """
     match = _PAPER_FIGURE.match(caption)
     if not match:
         return caption
     rest = caption[match.end():]
-    first, _, more = rest.partition(". ")
+    # the first sentence ends at ". " before a capital ("s.d. over seeds" does not end it)
+    end = re.search(r"\.\s+(?=[A-Z$\\])", rest)
+    first, more = (rest[:end.start()], rest[end.end():]) if end else (rest, "")
     first = first[:1].upper() + first[1:]
     tail = f" (reproduces the paper's {match.group(1).strip()}{match.group(2) or ''})"
     if more:
