@@ -16,7 +16,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from numeric_check.closed_forms import curves
@@ -175,6 +175,8 @@ def test_small_n_s_against_exact_mpmath_sum(alpha, r_over_S, monkeypatch, count_
 
 
 @settings(max_examples=40, deadline=None)
+@example(log_alpha=0.0, log_r_over_S=-6.103515625e-05, log_S=1.0, log_eta=0.0, log_n_s=4.0,
+         N_fraction=None, width=16, seed=0)
 @given(log_alpha=st.floats(math.log(0.02), math.log(10.0)),
        log_r_over_S=st.floats(math.log(1e-9), math.log(0.99999)),
        log_S=st.floats(-5.0, 5.0), log_eta=st.floats(-3.0, 3.0),
@@ -198,7 +200,11 @@ def test_random_parameters_match_plain_sum(log_alpha, log_r_over_S, log_S, log_e
             fast = compute_curve(T, N, **kw)
     finally:
         curves._EM_WIDTH = old
-    assert max_relative(fast, plain_sum(T, N=N, **kw)) < RTOL
+    # Where r is within 1e-4 of S the loss is ill-conditioned in r: S/r - 1 carries the relative
+    # rounding eps * S/(S - r) of its inputs, whichever way the sum is taken (hypothesis found
+    # r/S = 1 - 6.1e-5: 1.07e-12). The tolerance adds that conditioning, four-fold.
+    conditioning = 4 * np.finfo(float).eps * kw["S"] / (kw["S"] - kw["r"])
+    assert max_relative(fast, plain_sum(T, N=N, **kw)) < RTOL + conditioning
 
 
 EXTREME = dict(alpha=0.1, S=1.0, r=0.01, eta=1.0, n_s=10**7)
