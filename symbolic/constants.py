@@ -41,7 +41,7 @@ from numeric_check.validation import ArgumentError, finite, integer, positive
 
 __all__ = [
     "MIN_DPS", "MAX_DPS", "ComputeConstant",
-    "phi", "time_integral", "time_integral_polylog",
+    "phi", "eq_238", "time_integral", "time_integral_polylog",
     "A_N", "A_N_eq327", "A_lambda", "A_T", "A_D", "data_bracket",
     "compute_constant", "prop7_asymptotic", "A_infinity_small_r",
     "normalisation", "tail_probability", "nstr",
@@ -293,15 +293,22 @@ def A_N_eq327(*, S, dps: int = 15):
     return value
 
 
-def _A_lambda(mu, alpha, S, r, dps):
-    """Eq. 238 at ``lambda = mu`` (mpf or inf), arguments already mpf."""
+def eq_238(mu, alpha, S, integral):
+    """Eq. 238 assembled at ``lambda = mu`` (mpf or inf; arguments mpf) from ``integral(lower)``,
+    the integral of ``u^(-1/(alpha+1)) Phi(u)`` from ``lower`` to infinity for the skill curve
+    ``Phi`` (Eq. 239 here; the depth-L curve in :mod:`symbolic.depth_constants`)."""
     zeta = mpmath.zeta(alpha + 1)
     if mpmath.isinf(mu):
         lower, tail = mpmath.mpf(0), mpmath.mpf(0)
     else:
         lower = mu ** (-(alpha + 1)) / zeta
         tail = S**2 / (2 * alpha * zeta) * mu ** (-alpha)
-    return zeta ** (-1 / (alpha + 1)) / (alpha + 1) * _time_integral(alpha, S, r, lower, dps) + tail
+    return zeta ** (-1 / (alpha + 1)) / (alpha + 1) * integral(lower) + tail
+
+
+def _A_lambda(mu, alpha, S, r, dps):
+    """Eq. 238 at ``lambda = mu`` (mpf or inf), arguments already mpf."""
+    return eq_238(mu, alpha, S, lambda lower: _time_integral(alpha, S, r, lower, dps))
 
 
 def A_lambda(lam, *, alpha, S, r, dps: int = 15):

@@ -29,6 +29,7 @@ from functools import lru_cache
 import mpmath
 
 from numeric_check.validation import ArgumentError, integer, positive
+from symbolic.constants import eq_238
 
 __all__ = ["antiderivative", "dimensionless_time", "level_at", "times", "phi", "time_integral", "A_lambda", "A_T",
            "compute_constant", "DepthComputeConstant", "GUARD"]
@@ -185,13 +186,7 @@ def time_integral(L: int, *, alpha, S, r, lower=0, dps: int = 15):
 
 
 def _A(L, mu, alpha, S, rho):
-    zeta = mpmath.zeta(alpha + 1)
-    if mpmath.isinf(mu):
-        lower, tail = mpmath.mpf(0), mpmath.mpf(0)
-    else:
-        lower = mu ** (-(alpha + 1)) / zeta
-        tail = S**2 / (2 * alpha * zeta) * mu ** (-alpha)
-    return zeta ** (-1 / (alpha + 1)) / (alpha + 1) * _integral(L, alpha, S, rho, lower)[0] + tail
+    return eq_238(mu, alpha, S, lambda lower: _integral(L, alpha, S, rho, lower)[0])
 
 
 def A_lambda(L: int, lam, *, alpha, S, r, dps: int = 15):
