@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from numeric_check.closed_forms.curves import compute_curve, time_curve  # noqa: E402
 from numeric_check.closed_forms.logistic import loss_fraction  # noqa: E402
+
+import bench_curves  # noqa: E402  (the sibling script: its machine description)
 
 CONFIG = dict(alpha=0.1, S=1.0, r=0.01, eta=1.0, n_s=10**7)
 GRID = np.logspace(0.0, 12.0, 1000)
@@ -68,17 +69,8 @@ def _relative(fast, slow):
 
 
 def machine():
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{os.cpu_count()} cores (`nproc`: {len(os.sched_getaffinity(0))}), {model}; "
-            f"Python {platform.python_version()}, NumPy {np.__version__}; load average {load:.1f} at the start")
+    return f"{bench_curves.machine()}; load average {load:.1f} at the start"
 
 
 def run(repeat):
