@@ -66,6 +66,39 @@ def _seeds(text: str) -> tuple[int, ...]:
     return tuple(values)
 
 
+_MAX_GRID = 1000     # values of one --grid; a resource value up to 10^9 (the run's size bound decides)
+
+
+def _grid(texts: list[str], experiment: str, grids: dict) -> dict:
+    """``grids`` (n_s as a string -> values) with each ``--grid NS:V,V,...`` replacing its n_s's values.
+
+    Examples
+    --------
+    >>> _grid(["5:1000,2000", "1:"], "data", {"1": (100,), "5": (500,)})
+    {'1': (), '5': (1000, 2000)}
+    """
+    what = {"data": "training-set sizes D", "parameter": "hidden widths N"}.get(experiment)
+    if what is None:
+        raise ArgumentError(f"--grid is not used by the {experiment} experiment; give it to data (values of D) "
+                            "or parameter (widths)")
+    out = dict(grids)
+    for text in texts:
+        n_s, _, values = text.partition(":")
+        try:
+            parsed = tuple(int(v) for v in values.split(",")) if values.strip() else ()
+        except ValueError:
+            parsed = None
+        if n_s not in out or not _ or parsed is None:
+            raise ArgumentError(f"--grid must be NS:V,V,... with NS one of {', '.join(sorted(out))} and V the "
+                                f"{what} (integers), or NS: for none; got {text!r}")
+        bad = [v for v in parsed if not 1 <= v <= 10**9]
+        if bad or len(parsed) > _MAX_GRID or len(set(parsed)) != len(parsed):
+            raise ArgumentError(f"--grid {text!r}: the {what} must be distinct integers in [1, 1e9], at most "
+                                f"{_MAX_GRID} of them")
+        out[n_s] = tuple(sorted(parsed))
+    return out
+
+
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("nn", help="train the 2-layer MLP on sparse parity: time, data or width emergence; "
                                          "or the transformer (time emergence, needs torch)")
@@ -78,6 +111,10 @@ def add_parser(subparsers) -> None:
                                              "dimension; parameter trains its own grid of widths and refuses it)")
     p.add_argument("--batch", type=int, help="override the batch size")
     p.add_argument("--lr", type=float, help="override the learning rate")
+    p.add_argument("--grid", action="append", metavar="NS:V,V,...",
+                   help="data: the training-set sizes D, parameter: the widths, for n_s = NS (1 or 5), in place "
+                        "of the preset's (repeat for both; NS: for none). A folder takes more seeds and grid "
+                        "values with the rest of its configuration unchanged, and reports them all")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                    help=f"runs at once (each with one BLAS thread, the same bytes for any value): 1 trains them in this "
                         f"process, more start a local Dask cluster of that many "
@@ -116,6 +153,9 @@ def run(args) -> int:
             if name == "lr" and not (math.isfinite(value) and value > 0):
                 raise ArgumentError(f"--lr must be a finite number > 0, got {value}")
             changes["d_model" if transformer and name == "width" else name] = value
+    if args.grid:
+        key = "D_values" if args.experiment == "data" else "widths"
+        changes[key] = _grid(args.grid, args.experiment, getattr(spec, key, {}) if not transformer else {})
     spec = replace(spec, **changes)
     folder = Path(args.output) if args.output else DEFAULT_ROOT / f"{args.experiment}-{args.preset}"
     progress = log.info if log.isEnabledFor(logging.INFO) else None

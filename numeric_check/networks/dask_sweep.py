@@ -171,17 +171,17 @@ def _task(worker, run, name: str, folder: str, lines: bytes | None, state: bytes
 
 
 # ------------------------------------------------------------------------- on the client
-def _queued(runs, folder: Path, name, skills, schedule):
+def _queued(runs, folder: Path, name, skills, schedule, early_done=False):
     """``(run, lines bytes, state bytes, steps done)`` for every run not finished in ``folder``,
     and the steps of the finished ones. A folder's bad line or state is one ArgumentError naming
     it (the same as ``--jobs 1``)."""
     todo, finished_steps, finished = [], 0, 0
     for run in runs:
         files = run_files(folder, name(run))
-        lines = read_lines(files.lines, n_s=skills(run), schedule=schedule)
+        lines = read_lines(files.lines, n_s=skills(run), schedule=schedule, early_done=early_done)
         state = read_state(files, schedule=schedule)
         at = int(state["step"]) if state is not None else 0
-        if lines and lines[-1]["done"] and at == schedule[-1]:
+        if lines and lines[-1]["done"] and at == lines[-1]["step"]:   # at the end, or stopped by its rule
             finished_steps += schedule[-1]
             finished += 1
             continue
@@ -194,7 +194,7 @@ def _queued(runs, folder: Path, name, skills, schedule):
 
 
 def run_sweep(worker, runs, folder, *, name, skills, schedule: list[int], jobs: int = 2,
-              scheduler: str | None = None, log=None, progress=None) -> None:
+              scheduler: str | None = None, log=None, progress=None, early_done: bool = False) -> None:
     """Train every unfinished one of ``runs`` as a Dask task and write its files into ``folder``.
 
     ``worker((run, folder), progress=hook)`` is the module-level function that trains one run into
@@ -210,7 +210,7 @@ def run_sweep(worker, runs, folder, *, name, skills, schedule: list[int], jobs: 
     than the scheduler allows is one ArgumentError naming it. The caller holds the folder's lock.
     """
     folder = Path(folder)
-    todo, finished_steps, finished = _queued(runs, folder, name, skills, schedule)
+    todo, finished_steps, finished = _queued(runs, folder, name, skills, schedule, early_done)
     if progress is not None:
         progress.set(finished_steps + sum(t[3] for t in todo))
         for _ in range(finished):

@@ -41,7 +41,8 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None
 
-__all__ = ["FolderLock", "LOCK_NAME", "prepare_folder", "read_config", "remove_temporary_files", "FORMAT"]
+__all__ = ["FolderLock", "LOCK_NAME", "prepare_folder", "merge_grids", "GRID_KEYS", "read_config",
+           "remove_temporary_files", "FORMAT"]
 
 LOCK_NAME = ".lock"
 FORMAT = 1
@@ -143,12 +144,56 @@ def _is_ours(p: Path) -> bool:
     return p.name == LOCK_NAME
 
 
+#: The configuration keys that name a grid of runs rather than how each run trains: a folder
+#: takes more seeds, resource values or widths with the rest of its configuration unchanged.
+GRID_KEYS = ("seeds", "D_values", "widths")
+
+
+def _values(value) -> list[int] | None:
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return value
+    return None
+
+
+def merge_grids(saved: dict, config: dict) -> dict | None:
+    """``config`` with its grids (:data:`GRID_KEYS`) joined to those of ``saved``, or None when the
+    two differ in anything else (or a saved grid is not lists of integers).
+
+    Examples
+    --------
+    >>> merge_grids({"lr": 1, "seeds": [0, 1], "D_values": {"1": [100]}},
+    ...             {"lr": 1, "seeds": [2], "D_values": {"1": [200], "5": [500]}})
+    {'lr': 1, 'seeds': [0, 1, 2], 'D_values': {'1': [100, 200], '5': [500]}}
+    >>> merge_grids({"lr": 1, "seeds": [0]}, {"lr": 2, "seeds": [0]}) is None
+    True
+    """
+    if set(saved) != set(config) or any(saved[k] != config[k] for k in config if k not in GRID_KEYS):
+        return None
+    out = dict(config)
+    for key in GRID_KEYS:
+        if key not in config:
+            continue
+        a, b = saved[key], config[key]
+        if isinstance(b, list):
+            if _values(a) is None:
+                return None
+            out[key] = sorted(set(a) | set(b))
+        elif isinstance(a, dict) and isinstance(b, dict) and all(_values(v) is not None for v in a.values()):
+            out[key] = {n: sorted(set(a.get(n, [])) | set(b.get(n, []))) for n in sorted(set(a) | set(b))}
+        else:
+            return None
+    return out
+
+
 def prepare_folder(spec, folder, force: bool) -> Path:
     """Make ``folder`` ready for ``spec``'s runs and return it as a Path (the caller holds its lock).
 
     A file in its place, an unreadable config.json, another configuration, or a non-empty folder
     without config.json are refused (one ArgumentError) unless ``force``, which also deletes old
-    run files. ``spec`` is any spec with ``as_json()`` (MLP experiments and transformer runs).
+    run files. A configuration that differs only in its grids (more seeds, resource values or
+    widths, :data:`GRID_KEYS`) is taken: config.json then records the union (:func:`merge_grids`),
+    so the folder's runs are read back together. ``spec`` is any spec with ``as_json()`` (MLP
+    experiments and transformer runs).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -161,12 +206,15 @@ def prepare_folder(spec, folder, force: bool) -> Path:
         if saved is None and not force:
             raise ArgumentError(f"{str(path)!r} is not the configuration of an experiment (not a JSON object); "
                                 "use another -o or --force")
-        if saved is not None and saved != config and not force:
+        merged = merge_grids(saved, config) if saved is not None and not force else None
+        if saved is not None and merged is None and not force:
             differ = sorted(k for k in set(saved) | set(config) if saved.get(k) != config.get(k))
             raise ArgumentError(f"results folder {str(folder)!r} holds a different configuration "
                                 f"(differs in: {', '.join(differ)}); use another -o or --force")
-        if saved == config and not force:
+        if merged == saved and not force:
             return folder
+        if merged is not None:
+            config = merged
     elif any(not _is_ours(p) for p in folder.iterdir()) and not force:
         raise ArgumentError(f"results folder {str(folder)!r} is not empty and has no config.json; "
                             "use another -o or --force")
