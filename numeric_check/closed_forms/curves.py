@@ -13,7 +13,7 @@ split, for each grid point, into three ranges of the skill index ``k`` (the skil
   analytic on disks of radius >= 12 around every ``k``; a band reaching more than 2048 skills
   beyond ``K_e`` is summed from there by Euler-Maclaurin (Gauss-Legendre quadrature of the
   integral in ``y = x_k``, the end derivatives by Taylor arithmetic), with a proven remainder
-  below ``3e-17`` of the loss (:func:`_em_band_sum`);
+  below ``3e-17`` of the loss (:func:`numeric_check.closed_forms.euler_maclaurin.band_sum`);
 * rare skills, whose argument ``x = eta*S*T*P_s(k)`` (or ``D*P_s(k)``) is small, are summed in
   closed form: the skill loss is expanded in a power series of ``x`` (the binomial series of
   ``(1-P)**D`` for data), so the sum over ``k`` becomes a weighted sum of Hurwitz-zeta tails
@@ -40,11 +40,11 @@ array([0.281095, 0.088603, 0.022586])
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
 
+from numeric_check.closed_forms.euler_maclaurin import band_sum, bernoulli, start_index
 from numeric_check.closed_forms.logistic import log_loss_fraction, loss_fraction
 from numeric_check.validation import (
     ArgumentError,
@@ -75,6 +75,7 @@ _TOLERANCE = 2.0**-56    # relative error allowed in each Hurwitz-zeta tail
 _EM_TERMS = 12           # Bernoulli terms B_2 .. B_24 in Euler-Maclaurin
 _NEGLIGIBLE = 72.0       # (M/k)**sigma < e**-72 is negligible in a sum that is >= 1
 _CHUNK = 1 << 16         # elements per vectorised chunk of the middle band
+_EM_WIDTH = 2048         # bands with at least this many skills beyond K_e use Euler-Maclaurin
 _END_RATIO = 1.1        # closed-form tails only where N >= 1.1 K (see _series_tail)
 _TABLE = 1 << 22         # largest table of P_s(k) built for the middle band
 _MAX_SKILLS = 2**53      # k must be exact in float64
@@ -139,19 +140,10 @@ def _counts(name: str, values, *, minimum: int, maximum: int | None = None,
 
 # ----------------------------------------------------------------------------- power sums
 
-@lru_cache(maxsize=4)
-def _bernoulli(count: int) -> tuple[Fraction, ...]:
-    """Bernoulli numbers ``B_0 .. B_count`` (``B_1 = -1/2``), exactly, by their recurrence."""
-    bern = [Fraction(1)]
-    for m in range(1, count + 1):
-        bern.append(-sum(math.comb(m + 1, j) * bern[j] for j in range(m)) / (m + 1))
-    return tuple(bern)
-
-
 @lru_cache(maxsize=1)
 def _euler_maclaurin_coefficients() -> tuple[tuple[float, int], ...]:
     """``(B_2m / (2m)!, 2m - 1)`` for m = 1 .. _EM_TERMS."""
-    bern = _bernoulli(2 * _EM_TERMS)
+    bern = bernoulli(2 * _EM_TERMS)
     return tuple((float(bern[2 * m] / math.factorial(2 * m)), 2 * m - 1)
                  for m in range(1, _EM_TERMS + 1))
 
@@ -330,167 +322,6 @@ def _ragged_sum(start: np.ndarray, stop: np.ndarray, term) -> np.ndarray:
     return out
 
 
-# ----------------------------------------------------------------------------- wide bands
-# A band of skills much wider than its start is summed by Euler-Maclaurin instead of term by
-# term; the proof that the truncation is below 1e-15 of the loss is in _em_band_sum.
-
-_EM_ORDER = 12           # Bernoulli terms B_2 .. B_24 (the remainder carries f^(24))
-_EM_REACH = 12.0         # Q: every disk |z - t| <= rho(t) t on which f is bounded has radius >= Q
-_EM_BOUND = 150.0        # max |f| on that disk <= 150 f(t) (see _em_band_sum)
-_EM_WIDTH = 2048         # bands with at least this many skills beyond K_e use Euler-Maclaurin
-_GL_NODES = 20           # Gauss-Legendre nodes per panel of the band integral
-
-
-@lru_cache(maxsize=1)
-def _em_jet_coefficients() -> np.ndarray:
-    """``B_2m / (2m)`` for m = 1 .. _EM_ORDER: the weight of ``f_(2m-1) k**(1-2m)`` when
-    ``f(k0 (1 + tau)) = sum_n f_n tau**n`` (so that ``f^(n)(k0) = n! f_n k0**-n``)."""
-    bern = _bernoulli(2 * _EM_ORDER)
-    return np.array([float(bern[2 * m] / (2 * m)) for m in range(1, _EM_ORDER + 1)])
-
-
-def _em_remainder_factor(order: int = _EM_ORDER, reach: float = _EM_REACH) -> float:
-    """The bound ``2 zeta(2p) (2p)! 150**2 / (2 pi Q)**2p`` on Euler-Maclaurin's remainder
-    relative to the loss (:func:`_em_band_sum`), with ``zeta(2p) <= 1 + 2**(1-2p)``.
-
-    >>> _em_remainder_factor() < 1e-16
-    True
-    """
-    zeta = 1.0 + 2.0 ** (1 - 2 * order)
-    return (2.0 * zeta * math.factorial(2 * order) * _EM_BOUND**2
-            / (2.0 * math.pi * reach) ** (2 * order))
-
-
-def _em_start_index(start: np.ndarray, log_scale: np.ndarray, s: float) -> np.ndarray:
-    """Smallest integer ``K_e >= start`` with ``rho(t) t >= Q`` for every ``t >= K_e``.
-
-    ``rho(t) = min(1/4, (3/(4s)) min(1/2, 0.47/x_t))`` with ``x_t = scale t**-s`` (see
-    :func:`_em_band_sum`); ``rho(t) t`` grows with ``t``, so three conditions suffice:
-    ``t >= 4Q``, ``t >= 8sQ/3`` and ``t**(1+s) >= (4sQ/1.41) scale``.
-    """
-    simple = max(4.0 * _EM_REACH, 8.0 * s * _EM_REACH / 3.0)
-    log_cond = (math.log(4.0 * s * _EM_REACH / 1.41) + log_scale) / (1.0 + s)
-    cond = np.exp(np.minimum(log_cond, 60.0))
-    return np.maximum(start, np.ceil(np.maximum(simple, cond * (1.0 + 1e-9)) + 1.0))
-
-
-def _phi_jet(P0: np.ndarray, x0: np.ndarray, *, s: float, log_c: float, order: int) -> np.ndarray:
-    """Taylor coefficients in ``tau`` of ``f(k0 (1 + tau)) = P(k) Phi(x_k) / (S^2/2)``.
-
-    ``P = P0 (1+tau)**-s``, ``x = x0 (1+tau)**-s``; ``g = (1 + c e**(2x))**-1`` solves
-    ``g' = -2 g (1 - g) x'`` (a recurrence for its coefficients) and ``f = P g**2``.
-    Returns an array ``(rows, order)``.
-    """
-    b = np.ones(order + 1)
-    for n in range(order):
-        b[n + 1] = b[n] * (-s - n) / (n + 1)
-    P = P0[:, None] * b[None, :order]
-    dx = x0[:, None] * (b[1:] * np.arange(1, order + 1))[None, :]      # coefficients of x'
-    y = 2.0 * x0 + log_c
-    g = np.zeros((x0.size, order))
-    h = np.zeros((x0.size, order))                                       # 1 - g
-    g[:, 0] = 1.0 / (1.0 + np.exp(np.minimum(y, 700.0)))
-    h[:, 0] = 1.0 / (1.0 + np.exp(np.minimum(-y, 700.0)))
-    q = np.zeros((x0.size, order))                                       # g (1 - g)
-    for n in range(order - 1):
-        q[:, n] = np.einsum("ij,ij->i", g[:, : n + 1], h[:, n::-1])
-        g[:, n + 1] = -2.0 / (n + 1) * np.einsum("ij,ij->i", q[:, : n + 1], dx[:, n::-1])
-        h[:, n + 1] = -g[:, n + 1]
-    g2 = np.stack([np.einsum("ij,ij->i", g[:, : n + 1], g[:, n::-1]) for n in range(order)], 1)
-    return np.stack([np.einsum("ij,ij->i", P[:, : n + 1], g2[:, n::-1]) for n in range(order)], 1)
-
-
-@lru_cache(maxsize=1)
-def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
-    """Nodes in ``[0, 1]`` and weights (summing to 1) of the ``_GL_NODES``-point rule."""
-    nodes, weights = np.polynomial.legendre.leggauss(_GL_NODES)
-    return 0.5 * (nodes + 1.0), 0.5 * weights
-
-
-def _band_integral(y_lo: np.ndarray, y_hi: np.ndarray, *, s: float, S: float, r: float):
-    """``int_{y_lo}^{y_hi} Phi(y)/(S^2/2) y**(-1/s) dy`` per row (``0 < y_lo <= y_hi``).
-
-    Panels of width <= 1 in ``y`` above 1 and of width <= 1/2 in ``u = log y`` below 1, each
-    with ``_GL_NODES`` Gauss-Legendre nodes.  Above 1 the integrand is analytic in
-    ``|Im y| < pi/2`` (the poles of ``Phi`` lie at ``Im y = +-pi/2, +-3pi/2, ...``) and bounded
-    there by a few times its value on the panel (see :func:`_em_band_sum`), so the Bernstein
-    ellipse of a unit panel with semi-minor axis ``pi/4`` has ``rho = pi/2 + (1 + pi**2/4)**0.5
-    = 3.43`` and the rule's error is ``O(rho**-40) ~ 1e-21`` of the panel's size.  Below 1 the
-    integrand ``Phi(e**u) e**(u (1 - 1/s))`` is analytic for ``Re u < log(pi/2)`` (all poles of
-    ``Phi`` have ``|y| >= pi/2``); a half-unit panel's ellipse with ``rho = 1 + 2**0.5`` stays
-    inside, error ``O(2.414**-40) ~ 5e-16``.
-    """
-    nodes, weights = _gauss_legendre()
-    out = np.zeros(y_lo.shape)
-    u_lo, u_top = np.log(y_lo), np.log(np.minimum(y_hi, 1.0))
-    parts = [  # (left end, right end, panels per row, variable is log y)
-        (u_lo, u_top, np.where(y_lo < 1.0, np.ceil((u_top - u_lo) / 0.5), 0.0), True),
-    ]
-    y_bottom = np.maximum(y_lo, 1.0)
-    parts.append((y_bottom, y_hi, np.where(y_hi > 1.0, np.ceil(y_hi - y_bottom), 0.0), False))
-    for left, right, count, logarithmic in parts:
-        count = np.maximum(count, 0.0).astype(np.int64)
-        rows = np.repeat(np.arange(y_lo.size), count)
-        if rows.size == 0:
-            continue
-        first = np.repeat(np.cumsum(count) - count, count)
-        index = np.arange(rows.size) - first
-        width = ((right - left) / np.maximum(count, 1))[rows]
-        v = (left[rows] + index * width)[:, None] + width[:, None] * nodes[None, :]
-        if logarithmic:
-            values = loss_fraction(np.exp(v), S=S, r=r) * np.exp(v * (1.0 - 1.0 / s))
-        else:
-            values = loss_fraction(v, S=S, r=r) * np.exp(-np.log(v) / s)
-        out += np.bincount(rows, weights=width * (values @ weights), minlength=y_lo.size)
-    return out
-
-
-def _em_band_sum(a: np.ndarray, b: np.ndarray, *, ast: np.ndarray, A: float, s: float,
-                 log_scale: np.ndarray, S: float, r: float) -> np.ndarray:
-    """``sum_{k=a}^{b} P_s(k) Phi(x_k) / (S^2/2)`` per row by Euler-Maclaurin, ``x_k = ast P_s(k)``.
-
-    ``sum_{k=a}^b f(k) = int_a^b f + (f(a) + f(b))/2 + sum_{m=1}^p B_2m/(2m)! (f^(2m-1)(b) -
-    f^(2m-1)(a)) + R_p`` with ``|R_p| <= 2 zeta(2p) (2 pi)**-2p int_a^b |f^(2p)|`` (p = 12).
-    The integral is ``(A ast)**(1/s) / (s ast) int_{x_b}^{x_a} Phi(y) y**(-1/s) dy``
-    (substitute ``y = x_t``; :func:`_band_integral`); the end derivatives come from Taylor
-    arithmetic (:func:`_phi_jet`).
-
-    Truncation bound.  Let ``f(z) = A z**-s Phi(ast A z**-s) / (S^2/2)`` and, for ``t >= a``,
-    ``rho = min(1/4, (3/(4s)) min(1/2, 0.47/x_t))``, ``mu = (4/3) s rho``.  On the disk
-    ``z = t (1 + tau)``, ``|tau| <= rho``: ``lambda = s log(1 + tau)`` has ``|lambda| <= mu``,
-    so ``w = x_t e**-lambda`` has ``|Im w| <= x_t e**mu mu <= 1.65 * 0.47 < pi/4`` and
-    ``Re w >= x_t e**-mu cos(mu) >= x_t (1 - 2 mu) >= x_t - 0.94``.  With ``|arg(c e**2w)| <=
-    pi/2``, ``|1 + c e**2w|**2 >= 1 + c**2 e**(4 Re w)``, hence ``|Phi(w)| <= 2 Phi(Re w) <=
-    2 e**(4 * 0.94) Phi(x_t) < 86 Phi(x_t)``; and ``|z**-s| <= e**mu t**-s <= 1.65 t**-s``.
-    So ``|f| <= 150 f(t)`` on the disk, and by Cauchy ``|f^(2p)(t)| <= 150 (2p)! f(t) /
-    (rho t)**2p``.  ``rho(t) t`` grows with ``t``; the band starts at ``a >= K_e``
-    (:func:`_em_start_index`) where ``rho t >= Q = 12``.  On ``[k, k+1]``, ``f <= 150 f(k)``
-    (the disk around ``k`` has radius >= 1), so ``int_a^b f <= 150 sum_k f(k) <= 150 L``
-    with ``L`` the loss over ``S^2/2``.  Together
-    ``|R_p| <= 2 zeta(24) 24! 150**2 / (2 pi 12)**24 L = 2.6e-17 L``
-    (:func:`_em_remainder_factor`; checked in the tests).
-    """
-    log_c = math.log(r) - math.log(S - r)
-    Pa, Pb = A * np.power(a, -s), A * np.power(b, -s)
-    xa, xb = ast * Pa, ast * Pb
-    log_ast = np.log(ast)
-    prefactor = np.exp(log_scale / s - log_ast - math.log(s))
-    total = prefactor * _band_integral(xb, xa, s=s, S=S, r=r)
-    order = 2 * _EM_ORDER
-    jets = _phi_jet(np.concatenate([Pa, Pb]), np.concatenate([xa, xb]), s=s, log_c=log_c,
-                    order=order)
-    fa, fb = jets[: a.size], jets[a.size:]
-    total += 0.5 * (fa[:, 0] + fb[:, 0])
-    weights = _em_jet_coefficients()
-    inv_a, inv_b = 1.0 / a, 1.0 / b
-    power_a, power_b = inv_a, inv_b
-    for m in range(_EM_ORDER):
-        q = 2 * m + 1
-        total += weights[m] * (fb[:, q] * power_b - fa[:, q] * power_a)
-        power_a, power_b = power_a * inv_a * inv_a, power_b * inv_b * inv_b
-    return total
-
-
 # ----------------------------------------------------------------------------- cores
 
 def _modelled_loss(log_ast: np.ndarray, ast: np.ndarray, N: np.ndarray, *, s: float,
@@ -561,14 +392,14 @@ def _modelled_loss(log_ast: np.ndarray, ast: np.ndarray, N: np.ndarray, *, s: fl
     # A wide band [K_e, K_hi) far from k = 1 by Euler-Maclaurin (error < 3e-17 of the loss),
     # its head [K_lo, K_e) term by term.
     A = math.exp(log_A)
-    K_e = _em_start_index(K_lo, log_scale, s)
+    K_e = start_index(K_lo, log_scale, s)
     wide = alive & ~huge & (K_hi - 1.0 - K_e >= _EM_WIDTH)
     wide &= log_scale - s * np.log(np.maximum(K_hi - 1.0, 1.0)) > -60.0   # x_b > e**-60: few panels
     wide_sum = np.zeros(N.shape)
     rows = np.flatnonzero(wide)
     if rows.size:
-        wide_sum[rows] = _em_band_sum(K_e[rows], K_hi[rows] - 1.0, ast=ast[rows],
-                                      A=A, s=s, log_scale=log_scale[rows], S=S, r=r)
+        wide_sum[rows] = band_sum(K_e[rows], K_hi[rows] - 1.0, ast=ast[rows],
+                                  A=A, s=s, log_scale=log_scale[rows], S=S, r=r)
     start = K_lo.astype(np.int64)
     stop = np.where(wide, K_e, K_hi).astype(np.int64)
     table = _probability_table(np.where(huge, stop, start), stop, s=s, log_A=log_A)

@@ -1,7 +1,7 @@
-"""The Euler-Maclaurin sum of a wide band of skills in numeric_check.closed_forms.curves.
+"""The Euler-Maclaurin sum of a wide band of skills (numeric_check.closed_forms.euler_maclaurin).
 
 The time and compute curves sum a band of skills wider than ~2048 beyond ``K_e`` by
-Euler-Maclaurin (``curves._em_band_sum``).  Checked here: each ingredient of its truncation
+Euler-Maclaurin (``euler_maclaurin.band_sum``).  Checked here: each ingredient of its truncation
 bound (the disk bound ``|f| <= 150 f(t)``, the remainder factor, the quadrature, the Taylor
 coefficients) against mpmath; the curves against an exact mpmath sum at small ``n_s`` and
 against a plain float64 sum over all skills, to 1e-12 relative wherever the loss exceeds
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from numeric_check.closed_forms import curves
+from numeric_check.closed_forms import curves, euler_maclaurin
 from numeric_check.closed_forms.curves import compute_curve, time_curve
 
 # Promised agreement.  Both sides round x = eta S T P_s(k) to a few ulp, which Phi ~ e**-4x
@@ -75,36 +75,36 @@ def max_relative(fast, slow, floor=FLOOR):
 def count_wide_rows(monkeypatch):
     """Count the rows summed by Euler-Maclaurin."""
     seen = []
-    original = curves._em_band_sum
+    original = curves.band_sum
 
     def counting(a, *args, **kwargs):
         seen.append(a.size)
         return original(a, *args, **kwargs)
 
-    monkeypatch.setattr(curves, "_em_band_sum", counting)
+    monkeypatch.setattr(curves, "band_sum", counting)
     return seen
 
 
 @pytest.fixture
 def fresh_caches():
-    curves._gauss_legendre.cache_clear()
-    curves._em_jet_coefficients.cache_clear()
+    euler_maclaurin._gauss_legendre.cache_clear()
+    euler_maclaurin._em_jet_coefficients.cache_clear()
     yield
-    curves._gauss_legendre.cache_clear()
-    curves._em_jet_coefficients.cache_clear()
+    euler_maclaurin._gauss_legendre.cache_clear()
+    euler_maclaurin._em_jet_coefficients.cache_clear()
 
 
 # ----------------------------------------------------------------------------- the bound
 
 def test_remainder_factor_is_below_3e_17_and_needs_its_reach():
-    factor = curves._em_remainder_factor()
+    factor = euler_maclaurin._em_remainder_factor()
     with mpmath.workdps(30):
         exact = (2 * mpmath.zeta(24) * mpmath.factorial(24) * 150**2
                  / (2 * mpmath.pi * 12) ** 24)
     assert factor >= float(exact) * (1 - 1e-12)          # zeta(24) bounded from above
     assert factor < 3e-17
-    assert curves._em_remainder_factor(reach=6.0) > 1e-12   # a smaller reach would not do
-    assert curves._em_remainder_factor(order=4) > 1e-12     # nor fewer Bernoulli terms
+    assert euler_maclaurin._em_remainder_factor(reach=6.0) > 1e-12   # a smaller reach would not do
+    assert euler_maclaurin._em_remainder_factor(order=4) > 1e-12     # nor fewer Bernoulli terms
 
 
 @pytest.mark.parametrize("s", [1.02, 1.1, 1.6, 3.0, 11.0])
@@ -121,7 +121,7 @@ def test_summand_is_bounded_by_150_f_on_the_disk(s, r_over_S):
         small = math.exp(-2.0 * x_t) / c                 # the ratio over c e**(2 x_t), no overflow
         ratio = np.abs((1.0 + tau) ** -s * ((small + 1.0) / (small + np.exp(2.0 * (w - x_t)))) ** 2)
         worst = max(worst, float(ratio.max()))
-    assert worst <= curves._EM_BOUND
+    assert worst <= euler_maclaurin._EM_BOUND
     assert worst > 1.0
 
 
@@ -131,7 +131,7 @@ def test_summand_is_bounded_by_150_f_on_the_disk(s, r_over_S):
 ])
 def test_band_integral_against_mpmath(s, r_over_S, y_lo, y_hi):
     S, r = 1.0, r_over_S
-    got = curves._band_integral(np.array([y_lo]), np.array([y_hi]), s=s, S=S, r=r)[0]
+    got = euler_maclaurin._band_integral(np.array([y_lo]), np.array([y_hi]), s=s, S=S, r=r)[0]
     with mpmath.workdps(40):
         c = mpmath.mpf(r) / (S - mpmath.mpf(r))
         points = [y_lo] + [v for v in (1, 2, 4, 8, 16, 32, 64) if y_lo < v < y_hi] + [y_hi]
@@ -146,7 +146,8 @@ def test_taylor_coefficients_against_mpmath(s, r_over_S, x0):
     """f(k0 (1 + tau)) = P0 (1+tau)**-s (1 + c e**(2 x0 (1+tau)**-s))**-2: coefficients of tau."""
     order = 12
     log_c = math.log(r_over_S / (1.0 - r_over_S))
-    got = curves._phi_jet(np.array([0.3]), np.array([x0]), s=s, log_c=log_c, order=order)[0]
+    got = euler_maclaurin._phi_jet(np.array([0.3]), np.array([x0]), s=s, log_c=log_c,
+                                   order=order)[0]
     with mpmath.workdps(60):
         c = mpmath.mpf(r_over_S) / (1 - mpmath.mpf(r_over_S))
 
@@ -239,17 +240,18 @@ BROKEN_CASE = dict(alpha=0.1, S=1.0, r=0.01, eta=1.0, n_s=2 * 10**5)
 
 
 @pytest.mark.parametrize("changes", [
-    {"_EM_REACH": 0.02, "_EM_WIDTH": 16},   # Euler-Maclaurin started where it diverges
-    {"_LOG_DROP": 5.0},                     # the band's frequent end cut far too early
-    {"_GL_NODES": 6},                       # too coarse a quadrature of the band's integral
+    # Euler-Maclaurin started where it diverges
+    [(euler_maclaurin, "_EM_REACH", 0.02), (curves, "_EM_WIDTH", 16)],
+    [(curves, "_LOG_DROP", 5.0)],              # the band's frequent end cut far too early
+    [(euler_maclaurin, "_GL_NODES", 6)],       # too coarse a quadrature of the band's integral
 ], ids=["reach", "window", "quadrature"])
 def test_a_broken_truncation_is_caught(changes, monkeypatch, fresh_caches):
     T = np.logspace(0.0, 12.0, 60)
     reference = plain_sum(T, **BROKEN_CASE)
     assert max_relative(time_curve(T, **BROKEN_CASE), reference) < RTOL
-    for name, value in changes.items():
-        monkeypatch.setattr(curves, name, value)
-    curves._gauss_legendre.cache_clear()
+    for module, name, value in changes:
+        monkeypatch.setattr(module, name, value)
+    euler_maclaurin._gauss_legendre.cache_clear()
     with np.errstate(all="ignore"):
         broken = time_curve(T, **BROKEN_CASE)
     keep = reference > FLOOR
