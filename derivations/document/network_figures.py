@@ -82,13 +82,15 @@ def _number(value: float) -> str:
 
 
 def is_paper_setting(spec) -> bool:
-    """Whether ``spec`` is the paper preset of its experiment (K.1), whatever its seeds."""
+    """Whether ``spec`` is the paper preset of its experiment (K.1), whatever its seeds and grid of
+    D values or widths (:data:`numeric_check.networks.folder.GRID_KEYS`)."""
     from dataclasses import replace
 
     from numeric_check.networks.experiments import PRESETS
 
     paper = PRESETS["paper"].get(spec.experiment)
-    return paper is not None and replace(spec, seeds=paper.seeds) == paper
+    return paper is not None and replace(spec, seeds=paper.seeds, D_values=paper.D_values,
+                                         widths=paper.widths) == paper
 
 
 def find_results(experiment: str, roots=None, *, skipped: list | None = None, which: str = "predict"):
@@ -124,7 +126,14 @@ def settings_text(spec, results, n_s_values) -> str:
     size = f"width {spec.width}, " if spec.experiment != "parameter" else ""
     opt = (f"SGD lr {_number(spec.lr)}" if spec.optimizer == "sgd"
            else f"Adam lr {_number(spec.lr)}, weight decay {_number(spec.weight_decay)}")
-    return (f"$n_b={spec.n_b}$, {size}batch {spec.batch}, {spec.steps:,} steps, {opt}, "
+    steps = f"{spec.steps:,} steps"
+    rule = getattr(spec, "stop_rule", None)
+    if rule is not None:
+        trained = [int(r.steps[-1]) for r in results if r.n_s in n_s_values and r.done]
+        span = f", {min(trained):,}--{max(trained):,} trained" if trained else ""
+        steps = (f"at most {spec.steps:,} steps, stopped once no $\\mathcal R_k/S$ moved by more than "
+                 f"{rule.tol:g} over {rule.window:,} steps{span}")
+    return (f"$n_b={spec.n_b}$, {size}batch {spec.batch}, {steps}, {opt}, "
             f"$\\mathcal R_k$ on {spec.eval_samples:,} samples per skill; " + ", ".join(seeds))
 
 
