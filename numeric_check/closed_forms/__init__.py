@@ -1,5 +1,6 @@
 """NumPy closed forms used for speed: Lemma 1's logistic and the skill loss (``logistic``), the
-loss curves over many skills (``curves``), the emergence curves of the extended models
+loss curves over many skills (``curves``, with its Euler-Maclaurin band sums in ``euler_maclaurin``),
+the emergence curves of the extended models
 (``emergence``), the direct loss sums of App. J (``loss_sums``) and the calibration of the
 network fits (``calibration``).
 
