@@ -57,6 +57,8 @@ class Minimum(sp.Function):
     """
 
     nargs = 4
+    _latex_operator = r"\min"      # what LaTeX writes before the subscripted variable
+    _word = "min"                  # what str() writes before "over"
 
     @property
     def free_symbols(self):
@@ -65,25 +67,20 @@ class Minimum(sp.Function):
 
     def _latex(self, printer, exp=None):
         f, x = self.args[:2]
-        body = r"\min_{%s} %s" % (printer._print(x), printer.parenthesize(f, 60))
+        body = r"%s_{%s} %s" % (self._latex_operator, printer._print(x), printer.parenthesize(f, 60))
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
     def _sympystr(self, printer):
         f, x, low, high = self.args
-        return f"min over {printer._print(x)} in ({printer._print(low)}, {printer._print(high)}) of {printer._print(f)}"
+        return f"{self._word} over {printer._print(x)} in ({printer._print(low)}, {printer._print(high)}) of {printer._print(f)}"
 
 
 class ArgMin(Minimum):
-    """``ArgMin(f, x, low, high)``: where in ``(low, high)`` the minimum of :class:`Minimum` is."""
+    """``ArgMin(f, x, low, high)``: where in ``(low, high)`` the minimum of :class:`Minimum` is
+    (printed as :class:`Minimum` is, with ``arg min`` for ``min``)."""
 
-    def _latex(self, printer, exp=None):
-        f, x = self.args[:2]
-        body = r"\operatorname*{arg\,min}_{%s} %s" % (printer._print(x), printer.parenthesize(f, 60))
-        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
-
-    def _sympystr(self, printer):
-        f, x, low, high = self.args
-        return f"argmin over {printer._print(x)} in ({printer._print(low)}, {printer._print(high)}) of {printer._print(f)}"
+    _latex_operator = r"\operatorname*{arg\,min}"
+    _word = "argmin"
 
 
 @dataclass(frozen=True)

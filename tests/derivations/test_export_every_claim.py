@@ -421,44 +421,47 @@ def _derivative(formula, point, symbol):
         return float(mpmath.diff(one, at[symbol]))
 
 
-@pytest.mark.parametrize("claim_id", [cid for cid in IDS if (cid, "jax") not in REFUSED])
-def test_jax_exports_agree_and_differentiate(claim_id):
+def _jax_backend():
     jax = pytest.importorskip("jax")
     jax.config.update("jax_enable_x64", True)
-    ns = _namespace(claim_id, "jax")
-    for formula in _formulas(claim_id):
-        points = _points(claim_id, formula)
-        params = parameters(formula)
-        for pt in points:
-            got = ns[formula.name](**pt)
-            assert _close(bool(got) if formula.predicate else float(got), _reference(claim_id, formula, pt)), formula.name
-        if _smooth(formula, "jax"):
-            grads = jax.grad(lambda *xs: ns[formula.name](*xs), argnums=tuple(range(len(params))))(
-                *[points[0][p.name] for p in params])
-            for p, g in zip(params, grads):
-                assert _close(float(g), _derivative(formula, points[0], p.symbol)) or \
-                    abs(float(g) - _derivative(formula, points[0], p.symbol)) < 1e-12, (formula.name, p.name)
-        base = points[0]
-        with pytest.raises(ValueError, match=rf"^{params[0].name} must be"):
-            ns[formula.name](**{**base, params[0].name: -1.0 if (params[0].positive or params[0].nonnegative)
-                                else float("nan")})
+
+    def gradient(f, values):
+        return jax.grad(f, argnums=tuple(range(len(values))))(*values)
+
+    return gradient
 
 
-@pytest.mark.parametrize("claim_id", [cid for cid in IDS if (cid, "torch") not in REFUSED])
-def test_torch_exports_agree_and_differentiate(claim_id):
+def _torch_backend():
     torch = pytest.importorskip("torch")
-    ns = _namespace(claim_id, "torch")
+
+    def gradient(f, values):
+        xs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in values]
+        return torch.autograd.grad(f(*xs), xs)
+
+    return gradient
+
+
+#: Each backend: its import (skipping where the library is missing), then its gradient of an
+#: exported function at a point, one entry per parameter.
+_BACKENDS = {"jax": _jax_backend, "torch": _torch_backend}
+
+
+@pytest.mark.parametrize("fmt,claim_id", [pytest.param(fmt, cid, id=f"{fmt}-{cid}") for fmt in _BACKENDS
+                                          for cid in IDS if (cid, fmt) not in REFUSED])
+def test_jax_and_torch_exports_agree_and_differentiate(fmt, claim_id):
+    gradient = _BACKENDS[fmt]()
+    ns = _namespace(claim_id, fmt)
     for formula in _formulas(claim_id):
         points = _points(claim_id, formula)
         params = parameters(formula)
         for pt in points:
             got = ns[formula.name](**pt)
             assert _close(bool(got) if formula.predicate else float(got), _reference(claim_id, formula, pt)), formula.name
-        if _smooth(formula, "torch"):
-            xs = [torch.tensor(points[0][p.name], dtype=torch.float64, requires_grad=True) for p in params]
-            grads = torch.autograd.grad(ns[formula.name](*xs), xs)
+        if _smooth(formula, fmt):
+            grads = gradient(ns[formula.name], [points[0][p.name] for p in params])
             for p, g in zip(params, grads):
                 want = _derivative(formula, points[0], p.symbol)
+                # RTOL relative, or 1e-12 absolute where the derivative is 0 or nearly (relative says nothing)
                 assert _close(float(g), want) or abs(float(g) - want) < 1e-12, (formula.name, p.name, float(g), want)
         with pytest.raises(ValueError, match=rf"^{params[0].name} must be"):
             ns[formula.name](**{**points[0], params[0].name: -1.0 if (params[0].positive or params[0].nonnegative)
