@@ -38,6 +38,8 @@ def test_nn_runs_resumes_and_refuses_another_configuration(tmp_path, capsys):
     (["--preset", "huge"], "--preset"), (["--steps", "0"], "--steps"), (["--width", "0"], "--width"),
     (["--batch", "-3"], "--batch"), (["--lr", "0"], "--lr"), (["--lr", "nan"], "--lr"),
     (["--seeds", "a,b"], "--seeds"), (["--jobs", "0"], "jobs"),
+    (["--grid", "3:100"], "--grid"), (["--grid", "1:0"], "--grid"), (["--grid", "1:5,5"], "--grid"),
+    (["--grid", "100"], "--grid"),
 ])
 def test_nn_bad_input_is_one_line_exit_2(extra, match, tmp_path):
     code, out, err = run("nn", "data", *extra, "-o", str(tmp_path / "x"))
@@ -219,3 +221,24 @@ def test_the_committed_paper_time_runs_read_back_and_print_their_seed_interval()
     assert len(results) == 10 and all(r.steps[-1] == 30000 for r in results)
     text = format_summary(json.loads((folder / "summary.json").read_text()))
     assert "interval [" in text and "skills 2..5" in text
+
+
+def test_nn_grid_picks_the_values_and_a_folder_grows_by_grid_and_seeds(tmp_path, capsys):
+    out = tmp_path / "data"
+    base = ["nn", "data", "--preset", "quick", "--steps", "40", "--width", "16", "--batch", "32", "--jobs", "1",
+            "-o", str(out)]
+    assert main([*base, "--seeds", "0", "--grid", "1:60,40", "--grid", "5:"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["D_values"] == {"1": [40, 60], "5": []} and config["seeds"] == [0]
+    first = (out / "runs" / "ns1_D40_seed0.jsonl").read_bytes()
+    assert main([*base, "--seeds", "1", "--grid", "1:80", "--grid", "5:"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["D_values"] == {"1": [40, 60, 80], "5": []} and config["seeds"] == [0, 1]
+    assert sorted(p.name for p in (out / "runs").glob("*.jsonl")) == [
+        "ns1_D40_seed0.jsonl", "ns1_D60_seed0.jsonl", "ns1_D80_seed1.jsonl"]
+    assert (out / "runs" / "ns1_D40_seed0.jsonl").read_bytes() == first     # not trained again
+    assert "data emergence, preset quick: 3 runs in" in capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seeds"]["1"] == 2                                       # the report reads every run
+    code, _, err = run(*base[:-2], "--lr", "0.01", "--grid", "1:40", "-o", str(out))
+    assert code == 2 and "different configuration" in err and "lr" in err
