@@ -34,13 +34,15 @@ MIN_FONT_PT = 7.5
 @dataclass(frozen=True)
 class Figure:
     """One figure: its PDF (for LaTeX) and PNG (for reading), a caption (LaTeX), its width in
-    inches and the smallest font it uses (points, at that width)."""
+    inches, the smallest font it uses (points, at that width) and a LaTeX table printed after it
+    (``table``, empty for most figures)."""
 
     pdf: Path
     png: Path
     caption: str
     width_in: float = TEXT_WIDTH_IN
     min_font_pt: float = MIN_FONT_PT
+    table: str = ""
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,7 @@ def _figures_latex(figures, tex_dir: Path) -> str:
         width = f"{min(fig.width_in, TEXT_WIDTH_IN):.3f}in"          # natural size: fonts print as drawn
         out.append("\\begin{figure}[htbp]\\centering\n"
                    f"\\includegraphics[width={width}]{{{rel}}}\n"
-                   f"\\caption{{{caption_text(fig.caption)}}}\n\\end{{figure}}\n")
+                   f"\\caption{{{caption_text(fig.caption)}}}\n\\end{{figure}}\n" + fig.table)
     return "".join(out)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from numeric_check.networks.transformer import analyse_transformer, load_transfo
 from numeric_check.validation import ArgumentError
 
 __all__ = ["figure_set", "make", "results_roots", "find_results", "find_transformer_results", "settings_text",
-           "is_paper_setting", "REPOSITORY"]
+           "is_paper_setting", "results_table", "REPOSITORY"]
 
 #: The repository this package lives in (``derivations/document/`` is two levels below it).
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -84,8 +85,6 @@ def _number(value: float) -> str:
 def is_paper_setting(spec) -> bool:
     """Whether ``spec`` is the paper preset of its experiment (K.1), whatever its seeds and grid of
     D values or widths (:data:`numeric_check.networks.folder.GRID_KEYS`)."""
-    from dataclasses import replace
-
     from numeric_check.networks.experiments import PRESETS
 
     paper = PRESETS["paper"].get(spec.experiment)
@@ -249,6 +248,59 @@ def _constants_text(summary: dict) -> str:
     return ", fitted " + ", ".join(parts) if parts else ""
 
 
+_PAPER_VALUES = {"B2": ("$B^2$", "$1/22=0.0455$"), "D_c": ("$D_c$", "800"), "N_c": ("$N_c$", "4")}
+
+
+def _value(name: str, value: float) -> str:
+    return f"{value:.3g}" if name == "B2" else f"{value:.0f}"
+
+
+def results_table(rows) -> str:
+    """The LaTeX table of calibrated constants and prediction errors: ``rows`` are
+    ``(experiment, spec, folder name, summary)`` of :func:`numeric_check.closed_forms.calibration.analyse`.
+
+    One line per fitted constant (data: Eq. 17 and the linear law ``d_k/D_c``): the value fitted on
+    the ``n_s = 1`` runs with its 95% interval over seeds, the paper's value, and the RMS
+    difference between prediction and the measured seed mean of ``R_k/S`` pooled over skills
+    2..n and per skill (time: also predicted over measured step of ``R_k/S = 0.5``)."""
+    body = []
+    for experiment, spec, name, summary in rows:
+        entries = [summary] if "fit" in summary else summary.get("fits", [])
+        for entry in entries:
+            fit, boot = entry["fit"], entry.get("seed_bootstrap") or {}
+            symbol, paper = _PAPER_VALUES[fit["name"]]
+            law = {"eq17": " (Eq.~17)", "linear": " ($d_k/D_c$)"}.get(fit.get("law") or "", "")
+            interval = (f" [{_value(fit['name'], boot['low'])}, {_value(fit['name'], boot['high'])}]"
+                        if "low" in boot else "")
+            skills = entry.get("skills") or []
+            later = entry.get("rms_skills_2_on")
+            per = ", ".join(f"{s['rms']:.2f}" for s in skills if s["k"] >= 2) or "--"
+            if experiment == "time" and skills:
+                ratios = ", ".join("--" if s.get("ratio_predicted_to_measured") is None
+                                   else f"{s['ratio_predicted_to_measured']:.2f}" for s in skills if s["k"] >= 2)
+                per += f"; steps {ratios}"
+            setting = "K.1" if is_paper_setting(spec) else "reduced"
+            body.append(f"{experiment} & {symbol}{law} & {_value(fit['name'], fit['value'])}{interval} & {paper} & "
+                        f"{'--' if later is None else f'{later:.3f}'} & {per} & "
+                        f"\\texttt{{{escape_tt(name)}}} ({setting})\\\\\n")
+    if not body:
+        return ""
+    return ("\\begin{table}[htbp]\\centering\\small\n"
+            "\\caption{Calibrated constants of the extended model (fitted on the $n_s=1$ MLP; brackets: 95\\% "
+            "bootstrap interval over seeds) beside the paper's, and the prediction error for the $n_s=5$ MLP: "
+            "RMS over resource values of the difference between predicted and measured (seed mean) "
+            "$\\mathcal R_k/S$, pooled over skills 2--5 (which the calibration never saw) and per skill; for "
+            "time also the predicted over the measured step at which $\\mathcal R_k/S=0.5$.}\n"
+            "\\begin{tabular}{llllrp{3.4cm}l}\\toprule resource & constant & fitted & paper & RMS, $k\\ge2$ & "
+            "per skill $k=2,\\dots,5$ & results\\\\\\midrule\n" + "".join(body)
+            + "\\bottomrule\\end{tabular}\n\\end{table}\n")
+
+
+def escape_tt(text: str) -> str:
+    """``text`` for ``\\texttt``: underscores and hyphens printed as themselves."""
+    return text.replace("_", "\\_")
+
+
 def _sd(values: np.ndarray) -> np.ndarray:
     """Sample standard deviation over seeds (axis 0); zero for a single seed (no band)."""
     return np.std(values, axis=0, ddof=1) if values.shape[0] > 1 else np.zeros(values.shape[1:])
@@ -381,6 +433,13 @@ def _draw(folder: Path, available: dict, transformer):
                        "fitted model; brackets: 95\\% bootstrap interval over seeds). Paper: $B^2=1/22$, "
                        "$D_c=800$, $N_c=4$. Results: " + "; ".join(sources) + ".")
         figures.append(save(fig, folder, f"networks_{fig_name}", caption))
+    rows = []
+    for experiment in ("time", "data", "parameter"):
+        found = available["predict"].get(experiment) or available["calibrate"].get(experiment)
+        if found is not None:
+            rows.append((experiment, found[0], found[2].name, summary(found)))
+    if figures and rows:
+        figures[-1] = replace(figures[-1], table=results_table(rows))
     if transformer is not None:
         figures.append(_fig4(folder, transformer))
     return figures

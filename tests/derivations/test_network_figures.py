@@ -69,3 +69,31 @@ def test_quick_settings_are_not_called_the_paper_settings(root):
     assert "$n_b=16$" in settings_text(spec, results, (1,))
     with pytest.raises(ArgumentError, match="which"):
         find_results("time", [tmp_path], which="both")
+
+
+def test_the_table_of_constants_reads_the_summaries_and_names_the_paper_values():
+    """The table printed after Fig. 11: each fitted constant with its interval over seeds, the
+    paper's value and the pooled and per-skill prediction errors, from the analysis of the
+    committed runs."""
+    import numpy as np
+
+    from derivations.document.network_figures import results_table
+    from numeric_check.closed_forms.calibration import analyse
+    from numeric_check.networks.experiments import load_results
+
+    rows = []
+    for name in ("time-paper", "data-quick"):
+        spec, results = load_results(REPOSITORY / "docs" / "results" / "nn" / name)
+        summary = analyse(spec, results, rng=np.random.default_rng(0), n_boot=20, n_boot_seeds=100)
+        rows.append((spec.experiment, spec, name, summary))
+    table = results_table(rows)
+    time_summary, data_summary = rows[0][3], rows[1][3]
+    fit, boot = time_summary["fit"], time_summary["seed_bootstrap"]
+    assert f"{fit['value']:.3g} [{boot['low']:.3g}, {boot['high']:.3g}] & $1/22=0.0455$" in table
+    assert f"& {time_summary['rms_skills_2_on']:.3f} &" in table
+    for entry in data_summary["fits"]:                      # both laws of the data experiment
+        assert f"{entry['fit']['value']:.0f} [" in table and f"& {entry['rms_skills_2_on']:.3f} &" in table
+    assert "(Eq.~17)" in table and "($d_k/D_c$)" in table and "& 800 &" in table
+    assert "\\texttt{time-paper} (K.1)" in table and "\\texttt{data-quick} (reduced)" in table
+    assert table.count("\\\\\n") == 3                         # time and the two data laws (the header ends in \\midrule)
+    assert results_table([]) == ""
