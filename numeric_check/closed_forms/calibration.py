@@ -571,9 +571,19 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boo
 
 def _order(half) -> dict:
     """``skills_emerged`` (reach R/S = 0.5 within the measured range) and whether they are
-    skills 1..j reaching it at strictly increasing resource (``in_frequency_order``)."""
+    skills 1..j reaching it at increasing resource (``in_frequency_order``). Equal values count
+    as in order: skills already past 0.5 at the smallest resource value of a grid both get that
+    value (:func:`crossing`), which the grid cannot order.
+
+    Examples
+    --------
+    >>> _order([5074.0, 5074.0, 14404.0, float("nan"), float("nan")])
+    {'skills_emerged': [1, 2, 3], 'in_frequency_order': True}
+    >>> _order([900.0, 800.0, float("nan")])["in_frequency_order"]
+    False
+    """
     half = np.asarray(half, dtype=float)
     emerged = np.flatnonzero(np.isfinite(half))
     prefix = emerged.size > 0 and np.array_equal(emerged, np.arange(emerged.size))
     return {"skills_emerged": [int(k) + 1 for k in emerged],
-            "in_frequency_order": bool(prefix and np.all(np.diff(half[emerged]) > 0))}
+            "in_frequency_order": bool(prefix and np.all(np.diff(half[emerged]) >= 0))}
