@@ -382,6 +382,7 @@ def _draw(folder: Path, available: dict, transformer):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     summaries: dict = {}
 
@@ -403,6 +404,9 @@ def _draw(folder: Path, available: dict, transformer):
             _panel(ax, experiment, spec, results, n_s, summary((spec, results, src)))
             if which == "predict":  # log x (Fig. 1); the quick width grid spans 2..128
                 ax.set_xscale("log")
+                # labels on the decades only: within a decade or two matplotlib labels the minor
+                # ticks too, and "3x10^3 4x10^3 6x10^3" run into each other
+                ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
                 if experiment == "time":
                     ax.set_xlim(left=100)
             if which == "calibrate" and experiment == "time":
