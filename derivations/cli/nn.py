@@ -66,6 +66,12 @@ def _seeds(text: str) -> tuple[int, ...]:
     return tuple(values)
 
 
+def _plain(text: str) -> bool:
+    """Whether ``text`` is ASCII digits (with spaces around): not ``+100``, ``1_000`` or other scripts' digits."""
+    text = text.strip()
+    return text.isascii() and text.isdigit() and len(text) <= 10
+
+
 _MAX_GRID = 1000     # values of one --grid; a resource value up to 10^9 (the run's size bound decides)
 
 
@@ -82,18 +88,26 @@ def _grid(texts: list[str], experiment: str, grids: dict) -> dict:
         raise ArgumentError(f"--grid is not used by the {experiment} experiment; give it to data (values of D) "
                             "or parameter (widths)")
     out = dict(grids)
+    seen = set()
     for text in texts:
         n_s, _, values = text.partition(":")
+        if n_s.strip() in seen:
+            raise ArgumentError(f"--grid names n_s = {n_s.strip()} twice; give its values once")
+        seen.add(n_s.strip())
+        n_s = n_s.strip()
+        shown = text if len(text) <= 40 else text[:37] + "..."
         try:
-            parsed = tuple(int(v) for v in values.split(",")) if values.strip() else ()
+            parsed = (tuple(int(v) for v in values.split(",") if _plain(v)) if values.strip() else ())
+            if values.strip() and len(parsed) != len(values.split(",")):
+                parsed = None
         except ValueError:
             parsed = None
         if n_s not in out or not _ or parsed is None:
             raise ArgumentError(f"--grid must be NS:V,V,... with NS one of {', '.join(sorted(out))} and V the "
-                                f"{what} (integers), or NS: for none; got {text!r}")
+                                f"{what} (integers in [1, 1e9]), or NS: for none; got {shown!r}")
         bad = [v for v in parsed if not 1 <= v <= 10**9]
         if bad or len(parsed) > _MAX_GRID or len(set(parsed)) != len(parsed):
-            raise ArgumentError(f"--grid {text!r}: the {what} must be distinct integers in [1, 1e9], at most "
+            raise ArgumentError(f"--grid {shown!r}: the {what} must be distinct integers in [1, 1e9], at most "
                                 f"{_MAX_GRID} of them")
         out[n_s] = tuple(sorted(parsed))
     return out

@@ -571,9 +571,9 @@ def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boo
 
 def _order(half) -> dict:
     """``skills_emerged`` (reach R/S = 0.5 within the measured range) and whether they are
-    skills 1..j reaching it at increasing resource (``in_frequency_order``). Equal values count
-    as in order: skills already past 0.5 at the smallest resource value of a grid both get that
-    value (:func:`crossing`), which the grid cannot order.
+    skills 1..j reaching it at non-decreasing resource (``in_frequency_order``). Equal values count
+    as in order, wherever they fall: the grid cannot order them (e.g. skills already past 0.5 at
+    its smallest value both get that value, :func:`crossing`). A reversed pair is out of order.
 
     Examples
     --------

@@ -171,14 +171,14 @@ def _task(worker, run, name: str, folder: str, lines: bytes | None, state: bytes
 
 
 # ------------------------------------------------------------------------- on the client
-def _queued(runs, folder: Path, name, skills, schedule, early_done=False):
+def _queued(runs, folder: Path, name, skills, schedule, stop=None):
     """``(run, lines bytes, state bytes, steps done)`` for every run not finished in ``folder``,
     and the steps of the finished ones. A folder's bad line or state is one ArgumentError naming
     it (the same as ``--jobs 1``)."""
     todo, finished_steps, finished = [], 0, 0
     for run in runs:
         files = run_files(folder, name(run))
-        lines = read_lines(files.lines, n_s=skills(run), schedule=schedule, early_done=early_done)
+        lines = read_lines(files.lines, n_s=skills(run), schedule=schedule, stop=stop)
         state = read_state(files, schedule=schedule)
         at = int(state["step"]) if state is not None else 0
         if lines and lines[-1]["done"] and at == lines[-1]["step"]:   # at the end, or stopped by its rule
@@ -194,7 +194,7 @@ def _queued(runs, folder: Path, name, skills, schedule, early_done=False):
 
 
 def run_sweep(worker, runs, folder, *, name, skills, schedule: list[int], jobs: int = 2,
-              scheduler: str | None = None, log=None, progress=None, early_done: bool = False) -> None:
+              scheduler: str | None = None, log=None, progress=None, stop=None) -> None:
     """Train every unfinished one of ``runs`` as a Dask task and write its files into ``folder``.
 
     ``worker((run, folder), progress=hook)`` is the module-level function that trains one run into
@@ -210,7 +210,7 @@ def run_sweep(worker, runs, folder, *, name, skills, schedule: list[int], jobs: 
     than the scheduler allows is one ArgumentError naming it. The caller holds the folder's lock.
     """
     folder = Path(folder)
-    todo, finished_steps, finished = _queued(runs, folder, name, skills, schedule, early_done)
+    todo, finished_steps, finished = _queued(runs, folder, name, skills, schedule, stop)
     if progress is not None:
         progress.set(finished_steps + sum(t[3] for t in todo))
         for _ in range(finished):

@@ -379,4 +379,4 @@ def load_results(folder) -> tuple[ExperimentSpec, list[RunResult]]:
     schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     return spec, load_run_results(folder, runs_of(spec), schedule=schedule, name=lambda run: run.name,
                                   n_s=lambda run: run.n_s, result=_as_result,
-                                  early_done=spec.stop_rule is not None)
+                                  stop=spec.stop_rule)

@@ -149,8 +149,13 @@ def _is_ours(p: Path) -> bool:
 GRID_KEYS = ("seeds", "D_values", "widths")
 
 
-def _values(value) -> list[int] | None:
-    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+#: The most values one grid of a folder may hold (seeds: runner.MAX_SEEDS, checked again when read).
+MAX_GRID_VALUES = 1000
+
+
+def _values(value, minimum: int) -> list[int] | None:
+    if (isinstance(value, list) and len(value) <= MAX_GRID_VALUES
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in value)):
         return value
     return None
 
@@ -167,6 +172,8 @@ def merge_grids(saved: dict, config: dict) -> dict | None:
     >>> merge_grids({"lr": 1, "seeds": [0]}, {"lr": 2, "seeds": [0]}) is None
     True
     """
+    if saved == config:
+        return saved
     if set(saved) != set(config) or any(saved[k] != config[k] for k in config if k not in GRID_KEYS):
         return None
     out = dict(config)
@@ -174,13 +181,17 @@ def merge_grids(saved: dict, config: dict) -> dict | None:
         if key not in config:
             continue
         a, b = saved[key], config[key]
+        minimum = 0 if key == "seeds" else 1
         if isinstance(b, list):
-            if _values(a) is None:
+            if _values(a, minimum) is None:
                 return None
             out[key] = sorted(set(a) | set(b))
-        elif isinstance(a, dict) and isinstance(b, dict) and all(_values(v) is not None for v in a.values()):
+        elif isinstance(a, dict) and isinstance(b, dict) and all(_values(v, minimum) is not None for v in a.values()):
             out[key] = {n: sorted(set(a.get(n, [])) | set(b.get(n, []))) for n in sorted(set(a) | set(b))}
         else:
+            return None
+        if key == "seeds" and len(out[key]) > MAX_GRID_VALUES or key != "seeds" and any(
+                len(v) > MAX_GRID_VALUES for v in out[key].values()):
             return None
     return out
 
@@ -209,6 +220,10 @@ def prepare_folder(spec, folder, force: bool) -> Path:
         merged = merge_grids(saved, config) if saved is not None and not force else None
         if saved is not None and merged is None and not force:
             differ = sorted(k for k in set(saved) | set(config) if saved.get(k) != config.get(k))
+            if differ and set(differ) <= set(GRID_KEYS):
+                raise ArgumentError(f"results folder {str(folder)!r}: its {', '.join(differ)} cannot take these "
+                                    f"(the union would exceed {MAX_GRID_VALUES} values, or config.json holds a "
+                                    "grid that is not lists of integers); use another -o or --force")
             raise ArgumentError(f"results folder {str(folder)!r} holds a different configuration "
                                 f"(differs in: {', '.join(differ)}); use another -o or --force")
         if merged == saved and not force:

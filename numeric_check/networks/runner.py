@@ -128,11 +128,11 @@ def checkpoint_steps(*, steps: int, eval_every: int) -> list[int]:
 
 
 def start_run(folder, name: str, *, n_s: int, schedule: list[int],
-              early_done: bool = False) -> tuple[RunFiles, list[dict]]:
+              stop: "StopRule | None" = None) -> tuple[RunFiles, list[dict]]:
     """Create ``folder/runs`` if needed; return run ``name``'s files and the lines it has measured."""
     (Path(folder) / "runs").mkdir(parents=True, exist_ok=True)
     files = run_files(folder, name)
-    return files, read_lines(files.lines, n_s=n_s, schedule=schedule, early_done=early_done)
+    return files, read_lines(files.lines, n_s=n_s, schedule=schedule, stop=stop)
 
 
 def _line_bytes(n_s: int) -> int:
@@ -155,7 +155,7 @@ def _check_line(path: Path, number: int, line, n_s: int | None, schedule: list[i
     """``line`` (parsed JSON) if it is checkpoint ``number`` (1-based) of the run, else ArgumentError.
 
     With ``early_done`` (a run under a :class:`StopRule`) a done line may stand at any checkpoint;
-    :func:`read_lines` then refuses a line after it."""
+    :func:`read_lines` checks it against the rule and refuses a line after it."""
     if not isinstance(line, dict):
         raise _bad(path, number, f"not a checkpoint line (a JSON {type(line).__name__}, not an object)")
     keys = {"step", "R", "L", "train_loss", "done"}
@@ -197,15 +197,15 @@ def _parse(raw: bytes):
 
 
 def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = None,
-               early_done: bool = False) -> list[dict]:
+               stop: "StopRule | None" = None) -> list[dict]:
     """The checkpoint lines saved in ``path`` (none if it does not exist), checked.
 
     An unterminated last line that does not parse was cut by a kill and is dropped. Every other
     line must be a checkpoint line: ``step``, ``R``, ``L`` (``n_s`` finite numbers each, when
     ``n_s`` is given), ``train_loss`` (a finite number or null), ``done``; with ``schedule``
     (:func:`checkpoint_steps`) line ``i`` must be at step ``schedule[i]`` and only the last
-    checkpoint is done (with ``early_done``, a run stopped by its :class:`StopRule`: the last line
-    may be done at any checkpoint, and no line may follow a done one). Otherwise one
+    checkpoint is done (with ``stop``, the :class:`StopRule` of the run: a line before the last
+    checkpoint is done exactly where the rule holds, and no line follows a done one). Otherwise one
     :class:`ArgumentError` names the file and the line. The file may hold at most
     ``len(schedule)`` lines' worth of bytes.
     """
@@ -227,7 +227,7 @@ def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = Non
             raise _bad(path, number, "not a JSON line" if raw.strip() else "an empty line") from None
         if lines and lines[-1]["done"]:
             raise _bad(path, number, f"a line after the done line of step {lines[-1]['step']}")
-        lines.append(_check_line(path, number, parsed, n_s, schedule, early_done))
+        lines.append(_check_line(path, number, parsed, n_s, schedule, stop is not None))
     if tail:
         try:
             parsed = _parse(tail)
@@ -235,7 +235,13 @@ def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = Non
             return lines             # a line cut by a kill: dropped, measured again on resume
         if lines and lines[-1]["done"]:
             raise _bad(path, len(parts) + 1, f"a line after the done line of step {lines[-1]['step']}")
-        lines.append(_check_line(path, len(parts) + 1, parsed, n_s, schedule, early_done))
+        lines.append(_check_line(path, len(parts) + 1, parsed, n_s, schedule, stop is not None))
+    if stop is not None and schedule is not None:
+        for i, line in enumerate(lines[:len(schedule) - 1]):
+            if line["done"] != stop.stops(lines[:i], line["step"], line["R"]):
+                raise _bad(path, i + 1, f"done is {str(line['done']).lower()} at step {line['step']}, where the "
+                           f"stopping rule (no R_k/S moved by more than {stop.tol:g} over {stop.window} steps) "
+                           f"{'does not hold' if line['done'] else 'holds'}")
     return lines
 
 
@@ -304,6 +310,11 @@ def resume(files: RunFiles, lines: list[dict], state: dict | None, *, schedule: 
         loss = float(state["train_loss"]) if "train_loss" in state else None
     index = schedule.index(step)
     kept = lines[:index + 1]
+    early = [line["step"] for line in kept[:index] if line["done"]]
+    if early:
+        raise ArgumentError(f"{str(files.lines)!r}: the run is done at step {early[0]} but its saved state "
+                            f"{str(files.state)!r} is at step {step}; remove {files.lines.stem}.jsonl and .npz to "
+                            f"train that run again, or use --force")
     if len(kept) < index:
         raise ArgumentError(f"{str(files.lines)!r} holds {len(kept)} lines but the saved state is at step {step} "
                             f"(line {index + 1}): lines {len(kept) + 1} to {index} are lost; remove "
@@ -417,11 +428,17 @@ class StopRule:
 
     def stops(self, lines: list[dict], step: int, R) -> bool:
         """Whether the run stops at checkpoint ``step`` measuring ``R`` (R_k/S), ``lines`` before it."""
-        if step < self.window:
+        target = step - self.window
+        if target < 0:
             return False
-        before = [line for line in lines if line["step"] == step - self.window]
-        if not before:
+        for line in reversed(lines):       # the lines are in step order: look back one window only
+            if line["step"] <= target:
+                break
+        else:
             return False
+        if line["step"] != target:
+            return False
+        before = [line]
         now = [_rounded(v) for v in R]
         return max(abs(a - b) for a, b in zip(now, before[0]["R"])) <= self.tol + 1e-9
 
@@ -437,6 +454,8 @@ def stop_check(lines: list[dict], rule: StopRule) -> dict:
     >>> stop_check(lines, StopRule(window=10, tol=0.005))
     {'stop_step': 20, 'end_step': 30, 'max_change': 0.029, 'skill': 1}
     """
+    if not lines:
+        raise ArgumentError("stop_check needs the lines of a run, got none")
     end = lines[-1]
     for i, line in enumerate(lines):
         if rule.stops(lines[:i], line["step"], line["R"]):
@@ -464,7 +483,7 @@ def train_resumable(folder, name: str, *, n_s: int, steps: int, eval_every: int,
     run ends at the first checkpoint where the rule holds (its line done there).
     """
     schedule = checkpoint_steps(steps=steps, eval_every=eval_every)
-    files, lines = start_run(folder, name, n_s=n_s, schedule=schedule, early_done=stop is not None)
+    files, lines = start_run(folder, name, n_s=n_s, schedule=schedule, stop=stop)
     state = read_state(files, schedule=schedule)
     if lines and lines[-1]["done"] and (state is None or int(state["step"]) == lines[-1]["step"]):
         return lines
@@ -541,25 +560,24 @@ def _run_all(spec, folder, force, jobs, log, runs, train, worker, name, load, sc
     folder = prepare_folder(spec, folder, force)
     schedule = checkpoint_steps(steps=spec.steps, eval_every=spec.eval_every)
     skills = skills or (lambda run: None)
-    early = getattr(spec, "stop_rule", None) is not None
+    rule = getattr(spec, "stop_rule", None)
     with progress_bar(total=len(runs) * spec.steps, desc=f"nn {spec.experiment}", unit="step",
                       enabled=bool(progress), runs=len(runs)) as bar:
         if jobs == 1 and scheduler is None:
-            _run_here(runs, folder, train, name, skills, schedule, log, bar, early)
+            _run_here(runs, folder, train, name, skills, schedule, log, bar, rule)
         else:
             from numeric_check.networks.dask_sweep import run_sweep
 
             run_sweep(worker, runs, folder, name=name, skills=skills, schedule=schedule, jobs=jobs,
-                      scheduler=scheduler, log=log, progress=bar if bar.active else None, early_done=early)
+                      scheduler=scheduler, log=log, progress=bar if bar.active else None, stop=rule)
     return load(folder)
 
 
-def _steps_done(folder, run, name, skills, schedule, early_done=False) -> int:
+def _steps_done(folder, run, name, skills, schedule, stop=None) -> int:
     """The step of ``run``'s last saved line (0 for none or an unreadable file, which its training
     then names); the last step for a run stopped by its rule."""
     try:
-        lines = read_lines(run_files(folder, name(run)).lines, n_s=skills(run), schedule=schedule,
-                           early_done=early_done)
+        lines = read_lines(run_files(folder, name(run)).lines, n_s=skills(run), schedule=schedule, stop=stop)
     except ArgumentError:
         return 0
     if lines and lines[-1]["done"]:
@@ -567,9 +585,9 @@ def _steps_done(folder, run, name, skills, schedule, early_done=False) -> int:
     return lines[-1]["step"] if lines else 0
 
 
-def _run_here(runs, folder, train, name, skills, schedule, log, bar, early_done=False) -> None:
+def _run_here(runs, folder, train, name, skills, schedule, log, bar, stop=None) -> None:
     """Every run in this process, one after another; ``bar`` follows their steps."""
-    at = {name(run): _steps_done(folder, run, name, skills, schedule, early_done) if bar.active else 0
+    at = {name(run): _steps_done(folder, run, name, skills, schedule, stop) if bar.active else 0
           for run in runs}
     bar.set(sum(at.values()))
     for run in runs:
@@ -582,13 +600,12 @@ def _run_here(runs, folder, train, name, skills, schedule, log, bar, early_done=
 
 
 def load_run_results(folder, runs, *, schedule: list[int], name: Callable, n_s: Callable,
-                     result: Callable, early_done: bool = False) -> list[RunResult]:
+                     result: Callable, stop: "StopRule | None" = None) -> list[RunResult]:
     """``result(run, lines)`` for every one of ``runs`` that has measured lines in ``folder``
     (:func:`read_lines`, checked against ``schedule`` and ``n_s(run)`` skills), in order."""
     results = []
     for run in runs:
-        lines = read_lines(run_files(folder, name(run)).lines, n_s=n_s(run), schedule=schedule,
-                           early_done=early_done)
+        lines = read_lines(run_files(folder, name(run)).lines, n_s=n_s(run), schedule=schedule, stop=stop)
         if lines:
             results.append(result(run, lines))
     return results

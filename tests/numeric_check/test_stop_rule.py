@@ -21,7 +21,7 @@ TINY = ExperimentSpec("data", n_s_values=(1,), n_b=6, m=3, S=5.0, width=64, batc
 def test_a_run_stops_where_its_rule_holds_and_not_before(tmp_path):
     result = train_run(runs_of(TINY)[0], tmp_path)
     assert result.done and result.steps[-1] < TINY.steps
-    lines = read_lines(tmp_path / "runs" / "ns1_D400_seed0.jsonl", early_done=True)
+    lines = read_lines(tmp_path / "runs" / "ns1_D400_seed0.jsonl", stop=TINY.stop_rule)
     rule = TINY.stop_rule
     stop = stop_check(lines, rule)
     assert stop["stop_step"] == lines[-1]["step"]            # the first checkpoint where it holds
@@ -64,18 +64,44 @@ def test_a_stopped_run_is_read_back_and_a_killed_one_resumes_to_the_same_stop(tm
     np.testing.assert_array_equal(resumed.R, whole.R)
 
 
-def test_an_early_done_line_needs_a_rule_and_nothing_may_follow_it(tmp_path):
+def test_an_early_done_line_needs_its_rule_to_hold_there_and_nothing_may_follow_it(tmp_path):
     path = tmp_path / "r.jsonl"
-    lines = [{"step": s, "R": [0.1], "L": [1.0], "train_loss": 0.5, "done": s == 50} for s in (0, 50)]
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    schedule = [0, 50, 100]
-    with pytest.raises(ArgumentError, match="line 2: done is true at checkpoint 2 of 3"):
-        read_lines(path, n_s=1, schedule=schedule)
-    assert [line["done"] for line in read_lines(path, n_s=1, schedule=schedule, early_done=True)] == [False, True]
-    extra = {"step": 100, "R": [0.1], "L": [1.0], "train_loss": 0.5, "done": True}
-    path.write_text(path.read_text() + json.dumps(extra) + "\n")
+    rule = StopRule(window=50, tol=0.005)
+
+    def write(*rows):
+        path.write_text("".join(json.dumps({"step": s, "R": [r], "L": [1.0], "train_loss": 0.5, "done": d}) + "\n"
+                                for s, r, d in rows))
+
+    schedule = [0, 50, 100, 150]
+    write((0, 0.1, False), (50, 0.1, True))
+    with pytest.raises(ArgumentError, match="line 2: done is true at checkpoint 2 of 4"):
+        read_lines(path, n_s=1, schedule=schedule)                  # no rule: done only at the end
+    assert [line["done"] for line in read_lines(path, n_s=1, schedule=schedule, stop=rule)] == [False, True]
+    write((0, 0.1, False), (50, 0.1, True), (100, 0.1, True))
     with pytest.raises(ArgumentError, match="line 3: a line after the done line of step 50"):
-        read_lines(path, n_s=1, schedule=schedule, early_done=True)
+        read_lines(path, n_s=1, schedule=schedule, stop=rule)
+    write((0, 0.0, False), (50, 0.4, True))                         # moved 0.4: the rule does not hold
+    with pytest.raises(ArgumentError, match="line 2: done is true at step 50, where the stopping rule .* does not"):
+        read_lines(path, n_s=1, schedule=schedule, stop=rule)
+    write((0, 0.0, False), (50, 0.4, False), (100, 0.401, False))   # the rule held at step 100: it was done
+    with pytest.raises(ArgumentError, match="line 3: done is false at step 100, where the stopping rule .* holds"):
+        read_lines(path, n_s=1, schedule=schedule, stop=rule)
+
+
+def test_a_state_saved_after_a_done_line_is_refused_not_trained_on(tmp_path):
+    from numeric_check.networks.runner import read_state, resume, run_files
+
+    run = runs_of(TINY)[0]
+    train_run(run, tmp_path)
+    files = run_files(tmp_path, run.name)
+    lines = read_lines(files.lines, stop=TINY.stop_rule)
+    stopped = lines[-1]["step"]
+    # a hand-made folder: the run's done line, and a state from a later checkpoint
+    state = dict(np.load(files.state))
+    state["step"] = np.array(stopped + TINY.eval_every)
+    np.savez(files.state, **state)
+    with pytest.raises(ArgumentError, match=f"done at step {stopped} but its saved state .* is at step"):
+        train_run(run, tmp_path)
 
 
 @pytest.mark.parametrize("change, match", [
@@ -114,10 +140,26 @@ def test_a_folder_takes_more_seeds_and_grid_values_and_reports_them_all(tmp_path
 @pytest.mark.parametrize("saved", [
     {"lr": 1, "seeds": [[0]]},            # not integers
     {"lr": 1, "seeds": "0"},
+    {"lr": 1, "seeds": [-3]},             # not a seed
     {"lr": 1, "seeds": [0], "x": 1},      # another key
+    {"lr": 1, "seeds": list(range(1000))},  # the union would hold 1001 seeds
 ])
 def test_a_grid_that_is_not_lists_of_integers_is_not_merged(saved):
-    assert merge_grids(saved, {"lr": 1, "seeds": [0]}) is None
+    assert merge_grids(saved, {"lr": 1, "seeds": [1000]}) is None
+
+
+def test_an_equal_configuration_is_taken_whatever_its_grids_hold():
+    odd = {"lr": 1, "seeds": [0.0, 1.0]}                  # equal in Python to [0, 1]; not merged, but the same
+    assert merge_grids(odd, {"lr": 1, "seeds": [0, 1]}) == odd
+
+
+def test_a_folder_that_cannot_take_more_seeds_says_so_before_training(tmp_path):
+    small = replace(TINY, steps=100, stop_window=None, seeds=tuple(range(1000)), D_values={"1": ()})
+    run_experiment(small, tmp_path)                        # no runs: the grid of D is empty
+    saved = (tmp_path / "config.json").read_text()
+    with pytest.raises(ArgumentError, match="its D_values, seeds cannot take these .*exceed 1000 values"):
+        run_experiment(replace(small, seeds=(1000,), D_values={"1": (400,)}), tmp_path)
+    assert (tmp_path / "config.json").read_text() == saved and not list((tmp_path / "runs").glob("*.jsonl"))
 
 
 def test_a_local_cluster_stops_the_runs_where_jobs_1_does(tmp_path):
