@@ -242,3 +242,39 @@ def test_nn_grid_picks_the_values_and_a_folder_grows_by_grid_and_seeds(tmp_path,
     assert summary["seeds"]["1"] == 2                                       # the report reads every run
     code, _, err = run(*base[:-2], "--lr", "0.01", "--grid", "1:40", "-o", str(out))
     assert code == 2 and "different configuration" in err and "lr" in err
+
+
+def test_the_committed_paper_data_runs_stop_by_the_rule_validated_on_a_run_trained_to_the_end():
+    """docs/results/nn/data-paper: K.1 data settings, every run finished by the stopping rule;
+    docs/results/nn/data-paper-to-end: runs trained the full 500,000 steps, on which the rule is
+    checked (it may change no R_k/S by more than 0.01, the issue's bound)."""
+    import json
+    from pathlib import Path
+
+    from derivations.document.network_figures import is_paper_setting
+    from numeric_check.networks.experiments import load_results
+    from numeric_check.networks.runner import stop_check
+
+    root = Path(__file__).resolve().parents[2] / "docs" / "results" / "nn"
+    spec, results = load_results(root / "data-paper")
+    assert is_paper_setting(spec) and spec.seeds == (0, 1, 2) and spec.stop_rule is not None
+    for n_s in (1, 5):
+        values = spec.D_values[str(n_s)]
+        assert len(values) >= 4
+        assert sorted((r.D, r.seed) for r in results if r.n_s == n_s) == [(D, s) for D in values for s in (0, 1, 2)]
+    for r in results:
+        lines = [{"step": int(s), "R": list(R)} for s, R in zip(r.steps, r.R)]
+        assert r.done and stop_check(lines, spec.stop_rule)["stop_step"] == r.steps[-1] < spec.steps
+    full_spec, full = load_results(root / "data-paper-to-end")
+    assert full_spec.stop_rule is None and full and all(r.done and r.steps[-1] == 500_000 for r in full)
+    assert {r.n_s for r in full} == {1, 5}
+    for r in full:
+        lines = [{"step": int(s), "R": list(R)} for s, R in zip(r.steps, r.R)]
+        check = stop_check(lines, spec.stop_rule)
+        assert check["stop_step"] is not None and check["max_change"] <= 0.01, (r.name, check)
+        twin = [g for g in results if g.name == r.name]         # the same run under the rule: its prefix
+        if twin:
+            n = len(twin[0].steps)
+            assert np.array_equal(twin[0].R, r.R[:n]) and twin[0].steps[-1] == check["stop_step"]
+    summary = json.loads((root / "data-paper" / "summary.json").read_text())
+    assert summary["better_law"] in ("eq17", "linear") and len(summary["fits"]) == 2
