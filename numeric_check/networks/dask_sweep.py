@@ -181,7 +181,9 @@ def _queued(runs, folder: Path, name, skills, schedule, stop=None):
         lines = read_lines(files.lines, n_s=skills(run), schedule=schedule, stop=stop)
         state = read_state(files, schedule=schedule)
         at = int(state["step"]) if state is not None else 0
-        if lines and lines[-1]["done"] and at == lines[-1]["step"]:   # at the end, or stopped by its rule
+        # finished: at the end, or stopped by its rule; a done run without its state (a committed
+        # folder holds the lines alone) is finished too, as for --jobs 1 (runner.train_resumable)
+        if lines and lines[-1]["done"] and (state is None or at == lines[-1]["step"]):
             finished_steps += schedule[-1]
             finished += 1
             continue

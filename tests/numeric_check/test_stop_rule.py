@@ -174,3 +174,9 @@ def test_a_local_cluster_stops_the_runs_where_jobs_1_does(tmp_path):
     # a second sweep finds both stopped runs finished and trains nothing
     _, results = run_experiment(spec, tmp_path / "two", jobs=2)
     assert all(r.done and r.steps[-1] < spec.steps for r in results)
+    # ... also without their states, as a committed folder holds them (lines only), as --jobs 1 does
+    for state in (tmp_path / "two" / "runs").glob("*.npz"):
+        state.unlink()
+    _, again = run_experiment(spec, tmp_path / "two", jobs=2)
+    assert not list((tmp_path / "two" / "runs").glob("*.npz")), "nothing was trained again"
+    assert all(np.array_equal(a.R, b.R) for a, b in zip(again, results))
