@@ -33,6 +33,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath,amssymb}
 \usepackage{graphicx}
 \usepackage{booktabs}
+\usepackage{array}
 \usepackage{longtable}
 \usepackage[hidelinks]{hyperref}
 \setlength{\parindent}{0pt}

@@ -248,7 +248,7 @@ def _constants_text(summary: dict) -> str:
     return ", fitted " + ", ".join(parts) if parts else ""
 
 
-_PAPER_VALUES = {"B2": ("$B^2$", "$1/22=0.0455$"), "D_c": ("$D_c$", "800"), "N_c": ("$N_c$", "4")}
+_PAPER_VALUES = {"B2": ("$B^2$", "$1/22$"), "D_c": ("$D_c$", "800"), "N_c": ("$N_c$", "4")}
 
 
 def _value(name: str, value: float) -> str:
@@ -285,13 +285,14 @@ def results_table(rows) -> str:
                         f"\\texttt{{{escape_tt(name)}}} ({setting})\\\\\n")
     if not body:
         return ""
-    return ("\\begin{table}[htbp]\\centering\\small\n"
+    return ("\\begin{table}[htbp]\\centering\\footnotesize\\setlength{\\tabcolsep}{3pt}\n"
             "\\caption{Calibrated constants of the extended model (fitted on the $n_s=1$ MLP; brackets: 95\\% "
             "bootstrap interval over seeds) beside the paper's, and the prediction error for the $n_s=5$ MLP: "
             "RMS over resource values of the difference between predicted and measured (seed mean) "
             "$\\mathcal R_k/S$, pooled over skills 2--5 (which the calibration never saw) and per skill; for "
             "time also the predicted over the measured step at which $\\mathcal R_k/S=0.5$.}\n"
-            "\\begin{tabular}{llllrp{3.4cm}l}\\toprule resource & constant & fitted & paper & RMS, $k\\ge2$ & "
+            "\\begin{tabular}{@{}llllr>{\\raggedright\\arraybackslash}p{3.1cm}"
+            ">{\\raggedright\\arraybackslash}p{2.5cm}@{}}\\toprule resource & constant & fitted & paper & RMS, $k\\ge2$ & "
             "per skill $k=2,\\dots,5$ & results\\\\\\midrule\n" + "".join(body)
             + "\\bottomrule\\end{tabular}\n\\end{table}\n")
 

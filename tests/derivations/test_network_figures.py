@@ -89,7 +89,7 @@ def test_the_table_of_constants_reads_the_summaries_and_names_the_paper_values()
     table = results_table(rows)
     time_summary, data_summary = rows[0][3], rows[1][3]
     fit, boot = time_summary["fit"], time_summary["seed_bootstrap"]
-    assert f"{fit['value']:.3g} [{boot['low']:.3g}, {boot['high']:.3g}] & $1/22=0.0455$" in table
+    assert f"{fit['value']:.3g} [{boot['low']:.3g}, {boot['high']:.3g}] & $1/22$" in table
     assert f"& {time_summary['rms_skills_2_on']:.3f} &" in table
     for entry in data_summary["fits"]:                      # both laws of the data experiment
         assert f"{entry['fit']['value']:.0f} [" in table and f"& {entry['rms_skills_2_on']:.3f} &" in table
