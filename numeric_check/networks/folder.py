@@ -190,8 +190,8 @@ def merge_grids(saved: dict, config: dict) -> dict | None:
             out[key] = {n: sorted(set(a.get(n, [])) | set(b.get(n, []))) for n in sorted(set(a) | set(b))}
         else:
             return None
-        if key == "seeds" and len(out[key]) > MAX_GRID_VALUES or key != "seeds" and any(
-                len(v) > MAX_GRID_VALUES for v in out[key].values()):
+        unions = [out[key]] if isinstance(out[key], list) else list(out[key].values())
+        if any(len(v) > MAX_GRID_VALUES for v in unions):
             return None
     return out
 

@@ -51,6 +51,7 @@ False
 """
 from __future__ import annotations
 
+import bisect
 import io
 import json
 import math
@@ -196,6 +197,13 @@ def _parse(raw: bytes):
     return json.loads(raw.decode("utf-8"))
 
 
+def _append(lines: list[dict], path: Path, number: int, parsed, n_s, schedule, stop) -> None:
+    """Check ``parsed`` as line ``number`` (:func:`_check_line`) and append it; none may follow a done line."""
+    if lines and lines[-1]["done"]:
+        raise _bad(path, number, f"a line after the done line of step {lines[-1]['step']}")
+    lines.append(_check_line(path, number, parsed, n_s, schedule, stop is not None))
+
+
 def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = None,
                stop: "StopRule | None" = None) -> list[dict]:
     """The checkpoint lines saved in ``path`` (none if it does not exist), checked.
@@ -225,20 +233,16 @@ def read_lines(path, *, n_s: int | None = None, schedule: list[int] | None = Non
             parsed = _parse(raw)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise _bad(path, number, "not a JSON line" if raw.strip() else "an empty line") from None
-        if lines and lines[-1]["done"]:
-            raise _bad(path, number, f"a line after the done line of step {lines[-1]['step']}")
-        lines.append(_check_line(path, number, parsed, n_s, schedule, stop is not None))
+        _append(lines, path, number, parsed, n_s, schedule, stop)
     if tail:
         try:
             parsed = _parse(tail)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return lines             # a line cut by a kill: dropped, measured again on resume
-        if lines and lines[-1]["done"]:
-            raise _bad(path, len(parts) + 1, f"a line after the done line of step {lines[-1]['step']}")
-        lines.append(_check_line(path, len(parts) + 1, parsed, n_s, schedule, stop is not None))
+        _append(lines, path, len(parts) + 1, parsed, n_s, schedule, stop)
     if stop is not None and schedule is not None:
         for i, line in enumerate(lines[:len(schedule) - 1]):
-            if line["done"] != stop.stops(lines[:i], line["step"], line["R"]):
+            if line["done"] != stop.stops(lines, line["step"], line["R"]):
                 raise _bad(path, i + 1, f"done is {str(line['done']).lower()} at step {line['step']}, where the "
                            f"stopping rule (no R_k/S moved by more than {stop.tol:g} over {stop.window} steps) "
                            f"{'does not hold' if line['done'] else 'holds'}")
@@ -427,20 +431,14 @@ class StopRule:
     tol: float
 
     def stops(self, lines: list[dict], step: int, R) -> bool:
-        """Whether the run stops at checkpoint ``step`` measuring ``R`` (R_k/S), ``lines`` before it."""
+        """Whether the run stops at checkpoint ``step`` measuring ``R`` (R_k/S); ``lines`` are its
+        lines in step order (those after ``step``, if any, are not looked at)."""
         target = step - self.window
-        if target < 0:
+        at = bisect.bisect_left(lines, target, key=lambda line: line["step"])
+        if target < 0 or at == len(lines) or lines[at]["step"] != target:
             return False
-        for line in reversed(lines):       # the lines are in step order: look back one window only
-            if line["step"] <= target:
-                break
-        else:
-            return False
-        if line["step"] != target:
-            return False
-        before = [line]
         now = [_rounded(v) for v in R]
-        return max(abs(a - b) for a, b in zip(now, before[0]["R"])) <= self.tol + 1e-9
+        return max(abs(a - b) for a, b in zip(now, lines[at]["R"])) <= self.tol + 1e-9
 
 
 def stop_check(lines: list[dict], rule: StopRule) -> dict:
@@ -457,8 +455,8 @@ def stop_check(lines: list[dict], rule: StopRule) -> dict:
     if not lines:
         raise ArgumentError("stop_check needs the lines of a run, got none")
     end = lines[-1]
-    for i, line in enumerate(lines):
-        if rule.stops(lines[:i], line["step"], line["R"]):
+    for line in lines:
+        if rule.stops(lines, line["step"], line["R"]):
             moved = [abs(a - b) for a, b in zip(end["R"], line["R"])]
             k = int(np.argmax(moved))
             return {"stop_step": line["step"], "end_step": end["step"], "max_change": round(moved[k], 6),
