@@ -27,20 +27,13 @@ def test_a_tiny_run_learns_one_skill(tmp_path):
     assert result.L[-1, 0] < result.L[0, 0]
 
 
-def test_runs_are_deterministic_and_resume_after_a_kill(tmp_path):
+def test_runs_are_deterministic_and_resume_after_a_kill(tmp_path, kill_log):
     spec = replace(TINY, steps=200)
     run = runs_of(spec)[0]
     whole = train_run(run, tmp_path / "a")
 
-    class Killed(Exception):
-        pass
-
-    def kill_at_100(message):
-        if "step 100 " in message:
-            raise Killed
-
-    with pytest.raises(Killed):
-        train_run(run, tmp_path / "b", log=kill_at_100)
+    with pytest.raises(kill_log.Killed):
+        train_run(run, tmp_path / "b", log=kill_log(100))
     log = tmp_path / "b" / "runs" / f"{run.name}.jsonl"
     with open(log, "a") as fh:
         fh.write('{"step": 150, "R": [0.')  # a line cut by the kill

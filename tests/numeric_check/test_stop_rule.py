@@ -41,7 +41,7 @@ def test_without_the_rule_the_same_run_goes_on_and_the_rule_cut_nothing_that_mov
     assert check["max_change"] <= 0.01                     # the bound, on this run trained on
 
 
-def test_a_stopped_run_is_read_back_and_a_killed_one_resumes_to_the_same_stop(tmp_path):
+def test_a_stopped_run_is_read_back_and_a_killed_one_resumes_to_the_same_stop(tmp_path, kill_log):
     run = runs_of(TINY)[0]
     whole = train_run(run, tmp_path / "a")
     log = tmp_path / "a" / "runs" / f"{run.name}.jsonl"
@@ -50,15 +50,8 @@ def test_a_stopped_run_is_read_back_and_a_killed_one_resumes_to_the_same_stop(tm
     assert (log.read_bytes(), log.with_suffix(".npz").read_bytes()) == before
     np.testing.assert_array_equal(again.R, whole.R)
 
-    class Killed(Exception):
-        pass
-
-    def kill_at_150(message):
-        if "step 150 " in message:
-            raise Killed
-
-    with pytest.raises(Killed):
-        train_run(run, tmp_path / "b", log=kill_at_150)
+    with pytest.raises(kill_log.Killed):
+        train_run(run, tmp_path / "b", log=kill_log(150))
     resumed = train_run(run, tmp_path / "b")
     assert (tmp_path / "b" / "runs" / log.name).read_bytes() == before[0]
     np.testing.assert_array_equal(resumed.R, whole.R)

@@ -76,22 +76,15 @@ def test_a_tiny_run_learns_and_is_deterministic(tmp_path):
     assert (tmp_path / "a" / "runs" / "seed0.jsonl").read_text() == (tmp_path / "b" / "runs" / "seed0.jsonl").read_text()
 
 
-def test_resume_after_a_kill_is_bit_for_bit(tmp_path):
+def test_resume_after_a_kill_is_bit_for_bit(tmp_path, kill_log):
     torch = _torch()
     from numeric_check.networks.transformer import train_transformer_run
 
     spec = replace(TINY, steps=100, optimizer="sgd", lr=0.01, weight_decay=1e-5)   # momentum buffers resumed
     whole = train_transformer_run(spec, 1, tmp_path / "a")
 
-    class Killed(Exception):
-        pass
-
-    def kill_at_50(message):
-        if "step 50 " in message:
-            raise Killed
-
-    with pytest.raises(Killed):
-        train_transformer_run(spec, 1, tmp_path / "b", log=kill_at_50)
+    with pytest.raises(kill_log.Killed):
+        train_transformer_run(spec, 1, tmp_path / "b", log=kill_log(50))
     log = tmp_path / "b" / "runs" / "seed1.jsonl"
     with open(log, "a") as fh:
         fh.write('{"step": 75, "R": [0.')   # a line cut by the kill

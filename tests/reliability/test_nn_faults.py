@@ -368,7 +368,7 @@ def test_a_lost_last_line_and_a_state_without_its_loss_is_refused_and_summary_ke
     assert (folder / "summary.json").read_bytes() == summary
 
 
-def test_a_kill_in_the_first_interval_does_not_write_step_0_twice(tmp_path):
+def test_a_kill_in_the_first_interval_does_not_write_step_0_twice(tmp_path, kill_log):
     from dataclasses import replace
 
     from numeric_check.networks.experiments import ExperimentSpec, runs_of, train_run
@@ -379,22 +379,15 @@ def test_a_kill_in_the_first_interval_does_not_write_step_0_twice(tmp_path):
     whole = tmp_path / "whole"
     train_run(run, whole)
 
-    class Killed(Exception):
-        pass
-
-    def kill_after_step_0(message):        # the step-0 line and state are saved
-        if "step 0 " in message:
-            raise Killed
-
     killed = tmp_path / "killed"
-    with pytest.raises(Killed):
-        train_run(replace(run), killed, log=kill_after_step_0)
+    with pytest.raises(kill_log.Killed):                # after the step-0 line and state are saved
+        train_run(replace(run), killed, log=kill_log(0))
     train_run(run, killed)
     assert _lines(killed, run.name).read_bytes() == _lines(whole, run.name).read_bytes()
     assert [json.loads(line)["step"] for line in _lines(killed, run.name).read_text().splitlines()] == [0, 50, 100]
 
 
-def test_a_kill_between_the_done_line_and_its_state_is_resumed_to_the_same_bytes(tmp_path):
+def test_a_kill_between_the_done_line_and_its_state_is_resumed_to_the_same_bytes(tmp_path, kill_log):
     """Found by the random kills: the last line written, the state still one checkpoint behind."""
     from numeric_check.networks.experiments import ExperimentSpec, runs_of, train_run
 
@@ -404,16 +397,9 @@ def test_a_kill_between_the_done_line_and_its_state_is_resumed_to_the_same_bytes
     whole = tmp_path / "whole"
     train_run(run, whole)
 
-    class Killed(Exception):
-        pass
-
-    def kill_at_50(message):
-        if "step 50 " in message:
-            raise Killed
-
     killed = tmp_path / "killed"
-    with pytest.raises(Killed):
-        train_run(run, killed, log=kill_at_50)
+    with pytest.raises(kill_log.Killed):
+        train_run(run, killed, log=kill_log(50))
     behind = (killed / "runs" / f"{run.name}.npz").read_bytes()
     (killed / "runs" / f"{run.name}.jsonl").write_bytes(_lines(whole, run.name).read_bytes())
     (killed / "runs" / f"{run.name}.npz").write_bytes(behind)
