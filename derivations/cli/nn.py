@@ -90,19 +90,15 @@ def _grid(texts: list[str], experiment: str, grids: dict) -> dict:
     out = dict(grids)
     seen = set()
     for text in texts:
-        n_s, _, values = text.partition(":")
-        if n_s.strip() in seen:
-            raise ArgumentError(f"--grid names n_s = {n_s.strip()} twice; give its values once")
-        seen.add(n_s.strip())
+        n_s, colon, values = text.partition(":")
         n_s = n_s.strip()
+        if n_s in seen:
+            raise ArgumentError(f"--grid names n_s = {n_s} twice; give its values once")
+        seen.add(n_s)
         shown = text if len(text) <= 40 else text[:37] + "..."
-        try:
-            parsed = (tuple(int(v) for v in values.split(",") if _plain(v)) if values.strip() else ())
-            if values.strip() and len(parsed) != len(values.split(",")):
-                parsed = None
-        except ValueError:
-            parsed = None
-        if n_s not in out or not _ or parsed is None:
+        items = values.split(",") if values.strip() else []
+        parsed = tuple(int(v) for v in items) if all(_plain(v) for v in items) else None
+        if n_s not in out or not colon or parsed is None:
             raise ArgumentError(f"--grid must be NS:V,V,... with NS one of {', '.join(sorted(out))} and V the "
                                 f"{what} (integers in [1, 1e9]), or NS: for none; got {shown!r}")
         bad = [v for v in parsed if not 1 <= v <= 10**9]
@@ -169,7 +165,7 @@ def run(args) -> int:
             changes["d_model" if transformer and name == "width" else name] = value
     if args.grid:
         key = "D_values" if args.experiment == "data" else "widths"
-        changes[key] = _grid(args.grid, args.experiment, getattr(spec, key, {}) if not transformer else {})
+        changes[key] = _grid(args.grid, args.experiment, getattr(spec, key, {}))
     spec = replace(spec, **changes)
     folder = Path(args.output) if args.output else DEFAULT_ROOT / f"{args.experiment}-{args.preset}"
     progress = log.info if log.isEnabledFor(logging.INFO) else None

@@ -298,7 +298,7 @@ def results_table(rows) -> str:
 
 
 def escape_tt(text: str) -> str:
-    """``text`` for ``\\texttt``: underscores and hyphens printed as themselves."""
+    """``text`` for ``\\texttt``: underscores printed as themselves."""
     return text.replace("_", "\\_")
 
 
