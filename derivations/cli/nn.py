@@ -266,8 +266,14 @@ def _seed_interval(summary: dict) -> list[str]:
 
 def format_summary(summary: dict) -> str:
     """The printed report of :func:`numeric_check.closed_forms.calibration.analyse`'s dict."""
-    if "missing" in summary:
-        return f"no calibration: {summary['missing']}"
+    fits = [summary] if "fit" in summary else summary.get("fits", [])
+    if "missing" in summary:            # the calibration alone (finished n_s = 1 runs), or nothing
+        if not fits:
+            return f"no calibration: {summary['missing']}"
+        lines = []
+        for entry in fits:
+            lines += [_fit_line(entry["fit"]), *_seed_interval(entry)]
+        return "\n".join(lines + [f"no prediction: {summary['missing']}"])
     lines = []
     n = summary["n_s_predicted"]
     if summary["experiment"] == "time":
