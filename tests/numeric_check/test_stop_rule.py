@@ -41,6 +41,32 @@ def test_without_the_rule_the_same_run_goes_on_and_the_rule_cut_nothing_that_mov
     assert check["max_change"] <= 0.01                     # the issue's bound, on this run trained on
 
 
+def test_a_stopped_run_continued_without_the_rule_gives_the_bytes_of_a_run_never_stopped(tmp_path):
+    """How docs/results/nn/parameter-paper was completed: runs the rule had ended went on from
+    their saved state, in a folder without the rule, once the last line's done flag was cleared."""
+    import shutil
+
+    stopped = train_run(runs_of(TINY)[0], tmp_path / "a")
+    assert stopped.done and stopped.steps[-1] < TINY.steps
+    free = replace(TINY, stop_window=None, steps=1000)
+    name = runs_of(free)[0].name
+    (tmp_path / "c" / "runs").mkdir(parents=True)
+    shutil.copyfile(tmp_path / "a" / "runs" / f"{name}.npz", tmp_path / "c" / "runs" / f"{name}.npz")
+    text = (tmp_path / "a" / "runs" / f"{name}.jsonl").read_text()
+    assert text.endswith('"done": true}\n')
+    (tmp_path / "c" / "runs" / f"{name}.jsonl").write_text(text[:-len('true}\n')] + "false}\n")
+    messages = []
+    continued = train_run(runs_of(free)[0], tmp_path / "c", log=messages.append)
+    assert messages and f"step {stopped.steps[0]} " not in " ".join(messages)   # went on, not from step 0
+    assert f"step {stopped.steps[-1] + TINY.eval_every} " in messages[0]
+    whole = train_run(runs_of(free)[0], tmp_path / "b")
+    assert continued.steps[-1] == whole.steps[-1] == 1000
+    assert ((tmp_path / "c" / "runs" / f"{name}.jsonl").read_bytes()
+            == (tmp_path / "b" / "runs" / f"{name}.jsonl").read_bytes())
+    assert ((tmp_path / "c" / "runs" / f"{name}.npz").read_bytes()
+            == (tmp_path / "b" / "runs" / f"{name}.npz").read_bytes())
+
+
 def test_a_stopped_run_is_read_back_and_a_killed_one_resumes_to_the_same_stop(tmp_path, kill_log):
     run = runs_of(TINY)[0]
     whole = train_run(run, tmp_path / "a")
