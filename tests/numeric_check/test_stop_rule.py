@@ -1,4 +1,4 @@
-"""The convergence rule of the data and width runs (runner.StopRule), runs stopped by it (resume,
+"""The convergence rule of the paper data runs (runner.StopRule), runs stopped by it (resume,
 read back, Dask), and results folders that take more seeds and grid values."""
 import json
 from dataclasses import replace
@@ -134,10 +134,10 @@ def test_bad_rules_are_one_error(tmp_path, change, match):
         run_experiment(replace(TINY, **change), tmp_path)
 
 
-def test_the_paper_presets_stop_by_the_stated_rule_and_time_runs_do_not():
+def test_the_paper_data_preset_stops_by_the_stated_rule_and_time_and_width_runs_do_not():
     assert PRESETS["paper"]["data"].stop_rule == StopRule(window=50000, tol=0.005)
-    assert PRESETS["paper"]["parameter"].stop_rule == StopRule(window=50000, tol=0.005)
     assert PRESETS["paper"]["time"].stop_rule is None      # K.1: every time run trained 3e4 steps
+    assert PRESETS["paper"]["parameter"].stop_rule is None  # the rule failed on width runs' plateaus
     # configurations without a rule keep the keys they had before it existed
     assert "stop_window" not in PRESETS["paper"]["time"].as_json()
 
