@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from numeric_check.validation import ArgumentError, atomic_write_text, strict_json
-from numeric_check.closed_forms.calibration import analyse
+from numeric_check.closed_forms.calibration import analyse, fit_entries
 from numeric_check.networks.experiments import EXPERIMENTS, MAX_SEEDS, PRESETS, run_experiment
 from numeric_check.networks.folder import FolderLock
 from numeric_check.networks.parallel import MAX_JOBS
@@ -266,7 +266,7 @@ def _seed_interval(summary: dict) -> list[str]:
 
 def format_summary(summary: dict) -> str:
     """The printed report of :func:`numeric_check.closed_forms.calibration.analyse`'s dict."""
-    fits = [summary] if "fit" in summary else summary.get("fits", [])
+    fits = fit_entries(summary)
     if "missing" in summary:            # the calibration alone (finished n_s = 1 runs), or nothing
         if not fits:
             return f"no calibration: {summary['missing']}"

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from derivations.document.figures import TEXT_WIDTH_IN, FigureSet, save
-from numeric_check.closed_forms.calibration import analyse, crossing, default_r0, predict, time_curves
+from numeric_check.closed_forms.calibration import analyse, crossing, default_r0, fit_entries, predict, time_curves
 from numeric_check.networks.experiments import load_results
 from numeric_check.networks.transformer import analyse_transformer, load_transformer_results
 from numeric_check.validation import ArgumentError
@@ -235,7 +235,7 @@ def _final(results, n_s, attr):
 
 def _constants_text(summary: dict) -> str:
     """The fitted constant(s) of a calibration panel with their 95% intervals over seeds."""
-    fits = [summary] if "fit" in summary else summary.get("fits", [])
+    fits = fit_entries(summary)
     names = {"B2": "$B^2$", "D_c": "$D_c$", "N_c": "$N_c$"}
     parts = []
     for entry in fits:
@@ -265,7 +265,7 @@ def results_table(rows) -> str:
     2..n and per skill (time: also predicted over measured step of ``R_k/S = 0.5``)."""
     body = []
     for experiment, spec, name, summary in rows:
-        entries = [summary] if "fit" in summary else summary.get("fits", [])
+        entries = fit_entries(summary)
         for entry in entries:
             fit, boot = entry["fit"], entry.get("seed_bootstrap") or {}
             symbol, paper = _PAPER_VALUES[fit["name"]]

@@ -53,7 +53,8 @@ from numeric_check.closed_forms.emergence import DATA_LAWS, data_emergence, time
 from numeric_check.validation import ArgumentError, integer, positive
 
 __all__ = ["Fit", "SeedInterval", "KINDS", "fit_constant", "seed_bootstrap", "prediction_errors", "predict", "crossing", "default_r0", "RATIO_NOISE", "MAX_ROWS",
-           "MAX_BOOT", "MAX_RESOURCE", "MAX_MODEL_VALUES", "MAX_AVERAGES", "MAX_SKILLS", "finite_or_none"]
+           "MAX_BOOT", "MAX_RESOURCE", "MAX_MODEL_VALUES", "MAX_AVERAGES", "MAX_SKILLS", "finite_or_none",
+           "fit_entries"]
 
 KINDS = ("time", "data", "parameter")
 _NAMES = {"time": "B2", "data": "D_c", "parameter": "N_c"}
@@ -447,6 +448,19 @@ def _later(skills: list) -> float | None:
     """RMS of the prediction error over skills 2..n (those the calibration on skill 1 never saw)."""
     rest = [s["rms"] for s in skills if s["k"] >= 2]
     return float(np.sqrt(np.mean(np.square(rest)))) if rest else None
+
+
+def fit_entries(summary: dict) -> list[dict]:
+    """The fitted constants of an :func:`analyse` dict, each a dict with ``fit`` and
+    ``seed_bootstrap``: the time summary itself (one ``fit``), the ``fits`` of data (Eq. 17 and the
+    linear law) and parameter, or none when nothing was calibrated.
+
+    >>> [e["fit"]["name"] for e in fit_entries({"fits": [{"fit": {"name": "D_c"}}]})]
+    ['D_c']
+    >>> fit_entries({"experiment": "time", "missing": "finished runs are needed"})
+    []
+    """
+    return [summary] if "fit" in summary else summary.get("fits", [])
 
 
 def analyse(spec, results, *, rng: np.random.Generator, n_boot: int = 200, n_boot_seeds: int = 1000) -> dict:
